@@ -1,0 +1,43 @@
+-- The rows of one file after parsing, validation and masking, as the Rust side appends them.
+-- Times arrive as microseconds since 1970-01-01 in local time (Arrow-friendly); classify.sql
+-- turns them into timestamps.
+
+create or replace temp table stg_rows (
+    source_row          bigint not null,
+    ticket_id           varchar not null,
+    channel             varchar,
+    accepted_us         bigint not null,
+    appeal_type         varchar,
+    title               varchar,
+    content             varchar,
+    caller_hash         varchar,
+    phone_hash          varchar,
+    region_code         varchar not null,
+    region_name         varchar not null,
+    street              varchar,
+    address             varchar,
+    category            varchar,
+    category_l1         varchar,
+    category_l2         varchar,
+    category_l3         varchar,
+    is_enforcement      boolean,
+    enforcement_field   varchar,
+    is_dispute          boolean,
+    department          varchar,
+    co_departments      varchar,
+    dispatched_us       bigint,
+    signed_us           bigint,
+    due_us              bigint,
+    closed_us           bigint,
+    status              varchar not null,
+    extensions          integer,
+    returns             integer,
+    returned_by         varchar,
+    resolved            varchar,
+    callback_us         bigint,
+    satisfaction        varchar,
+    satisfaction_raw    varchar,
+    reopened            boolean,
+    supervised          boolean,
+    updated_us          bigint
+)

@@ -1,0 +1,62 @@
+//! `rexian demo`: the whole flow on the embedded defaults, in a fresh workspace.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::Status;
+use crate::generate::{Format, Options};
+use crate::reference::Reference;
+
+/// Creates a workspace in `dir`, generates the baseline and pilot years' extracts into its
+/// inbox, and loads them.
+///
+/// # Errors
+/// When any step fails.
+pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
+    let ws = super::init::run(dir)?;
+    let reference = Reference::load(ws.reference_dir().as_deref())?;
+    let inbox = ws.root.join("extracts");
+    let opts = Options {
+        out: inbox.clone(),
+        from: ws.config.pilot.baseline_start,
+        to: ws.config.pilot.end,
+        seed,
+        per_month,
+        format: Format::Xlsx,
+        pilot_start: ws.config.pilot.start,
+    };
+    println!(
+        "\n1. Generating {} months of extracts ({} new appeals a month) into {}",
+        opts.from.months_until(opts.to) + 1,
+        per_month,
+        inbox.display()
+    );
+    super::generate::run(&opts, &reference)?;
+    println!(
+        "\n2. Loading them into {} and {}",
+        ws.warehouse_path().display(),
+        ws.lake_path().display()
+    );
+    let (status, _) = super::ingest::run(
+        &ws,
+        &[inbox],
+        crate::ingest::Options {
+            encoding: crate::ingest::EncodingChoice::Auto,
+            as_of: None,
+            force: false,
+            progress: true,
+        },
+    )?;
+    println!("\nDone. Workspace: {}", ws.root.display());
+    println!(
+        "  Load ledger:  rexian --workspace {} ledger",
+        ws.root.display()
+    );
+    println!("  Warehouse:    {}", ws.warehouse_path().display());
+    println!(
+        "  Parquet lake: {}",
+        ws.lake_path().join("appeals").display()
+    );
+    Ok(status)
+}

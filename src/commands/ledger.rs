@@ -1,0 +1,56 @@
+//! `rexian ledger`: the load ledger, newest first.
+
+use anyhow::Result;
+
+use crate::config::Workspace;
+use crate::warehouse;
+
+/// Prints the last `limit` loads.
+///
+/// # Errors
+/// When the warehouse cannot be read.
+pub fn run(ws: &Workspace, limit: usize) -> Result<()> {
+    let conn = warehouse::open(
+        &ws.warehouse_path(),
+        warehouse::Access::ReadOnly,
+        warehouse::LOCK_WAIT,
+    )?;
+    let mut stmt = conn.prepare(
+        "select load_id, file_name, strftime(as_of, '%Y-%m-%d'), rows_read, rows_inserted, rows_updated, \
+         rows_unchanged, rows_rejected, strftime(finished_at, '%Y-%m-%d %H:%M'), left(file_sha256, 12) \
+         from load_ledger order by load_id desc limit ?",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok([
+            r.get::<_, i32>(0)?.to_string(),
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?.to_string(),
+            r.get::<_, i64>(4)?.to_string(),
+            r.get::<_, i64>(5)?.to_string(),
+            r.get::<_, i64>(6)?.to_string(),
+            r.get::<_, i64>(7)?.to_string(),
+            r.get::<_, String>(8)?,
+            r.get::<_, String>(9)?,
+        ])
+    })?;
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
+    table.set_header([
+        "load",
+        "文件 file",
+        "as of",
+        "read",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected",
+        "loaded at",
+        "sha256",
+    ]);
+    for r in rows {
+        table.add_row(r?);
+    }
+    println!("{table}");
+    Ok(())
+}

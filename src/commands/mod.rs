@@ -1,0 +1,17 @@
+//! One file per subcommand: what it does and what it prints. `main.rs` parses the command
+//! line and calls these.
+
+pub mod demo;
+pub mod generate;
+pub mod ingest;
+pub mod init;
+pub mod ledger;
+
+/// The outcome of a command for the process's exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything done.
+    Success,
+    /// Done, but some input was refused (exit status 3).
+    BadInput,
+}

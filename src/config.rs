@@ -1,0 +1,322 @@
+//! The workspace: a folder with a `rexian.toml`, and the settings read from it.
+//!
+//! The defaults live in one place, `data/rexian.default.toml`, which is both what `rexian init`
+//! writes (with its comments) and what a missing key falls back to.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::period::YearMonth;
+
+/// The commented default configuration, written by `rexian init`.
+pub const DEFAULT_TOML: &str = include_str!("../data/rexian.default.toml");
+
+/// The name of a workspace's configuration file.
+pub const CONFIG_FILE: &str = "rexian.toml";
+
+/// Every setting of a workspace, as read from `rexian.toml` over the defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// IANA time zone of the extracts' local times and of the schedules.
+    pub time_zone: String,
+    /// Where the warehouse, lake and working folders are.
+    pub paths: Paths,
+    /// The pilot period, its baseline and its units.
+    pub pilot: Pilot,
+    /// Where the masking key comes from.
+    pub masking: Masking,
+    /// How extracts are read.
+    pub ingest: IngestSettings,
+}
+
+/// Paths of a workspace, relative to its folder unless absolute.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paths {
+    /// The DuckDB warehouse file.
+    pub warehouse: PathBuf,
+    /// The root of the Parquet lake.
+    pub lake: PathBuf,
+    /// Folder watched for new extracts.
+    pub inbox: PathBuf,
+    /// Folder loaded extracts are moved to.
+    pub archive: PathBuf,
+    /// Folder unloadable extracts are moved to.
+    pub rejected: PathBuf,
+    /// Folder of per-load records and rejected-row CSVs.
+    pub loads: PathBuf,
+    /// Folder of typeset reports.
+    pub reports: PathBuf,
+    /// Folder of reference CSVs; empty means the built-in copies.
+    pub reference: PathBuf,
+}
+
+/// The pilot's calendar and units (试点期、对照期、试点单位).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pilot {
+    /// First month of the pilot.
+    pub start: YearMonth,
+    /// Last month of the pilot.
+    pub end: YearMonth,
+    /// First month of the baseline.
+    pub baseline_start: YearMonth,
+    /// Last month of the baseline.
+    pub baseline_end: YearMonth,
+    /// Region names of the pilot units.
+    pub units: Vec<String>,
+}
+
+/// Source of the secret key for the keyed hash of personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Masking {
+    /// File holding the hex key, relative to the workspace.
+    pub key_file: PathBuf,
+    /// Environment variable that overrides the file.
+    pub key_env: String,
+}
+
+/// Settings of `rexian ingest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestSettings {
+    /// "auto", "utf-8" or "gb18030".
+    pub encoding: String,
+    /// Longest accepted text cell, in characters.
+    pub max_text_chars: usize,
+    /// Earliest plausible date in an extract.
+    pub earliest_date: NaiveDate,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        // The embedded file is checked by a unit test, so this cannot fail at run time.
+        toml::from_str(DEFAULT_TOML).expect("data/rexian.default.toml is valid")
+    }
+}
+
+impl Config {
+    /// Reads a configuration file, filling every missing key from the defaults.
+    ///
+    /// # Errors
+    /// When the file cannot be read, is not TOML, or has an unknown key or a bad value.
+    pub fn from_file(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration {}", path.display()))?;
+        Self::from_toml(&text).with_context(|| {
+            format!(
+                "bad configuration in {}; compare it with the output of `rexian init --print`",
+                path.display()
+            )
+        })
+    }
+
+    /// Parses configuration text over the defaults.
+    ///
+    /// # Errors
+    /// When the text is not TOML or has an unknown key or a bad value.
+    pub fn from_toml(text: &str) -> Result<Config> {
+        let mut base: toml::Table = toml::from_str(DEFAULT_TOML)?;
+        let user: toml::Table = toml::from_str(text)?;
+        merge(&mut base, user);
+        let config: Config = toml::Value::Table(base).try_into()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            bail!(
+                "time_zone = {:?} is not an IANA time zone name (for example \"Asia/Shanghai\")",
+                self.time_zone
+            );
+        }
+        if self.pilot.start > self.pilot.end {
+            bail!(
+                "[pilot] start {} is after end {}",
+                self.pilot.start,
+                self.pilot.end
+            );
+        }
+        if self.pilot.baseline_start > self.pilot.baseline_end {
+            bail!(
+                "[pilot] baseline_start {} is after baseline_end {}",
+                self.pilot.baseline_start,
+                self.pilot.baseline_end
+            );
+        }
+        if !["auto", "utf-8", "gb18030"].contains(&self.ingest.encoding.as_str()) {
+            bail!(
+                "[ingest] encoding = {:?}; use \"auto\", \"utf-8\" or \"gb18030\"",
+                self.ingest.encoding
+            );
+        }
+        Ok(())
+    }
+
+    /// The configured time zone.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        // Checked in `validate`.
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+}
+
+/// Overlays `user` on `base`, table by table, so a partial file keeps the other defaults.
+fn merge(base: &mut toml::Table, user: toml::Table) {
+    for (key, value) in user {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(u)) => merge(b, u),
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+/// An opened workspace: its folder and its settings.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The workspace folder (absolute).
+    pub root: PathBuf,
+    /// Its settings.
+    pub config: Config,
+}
+
+impl Workspace {
+    /// Opens the workspace in `dir`, which must hold a `rexian.toml`.
+    ///
+    /// # Errors
+    /// When the folder has no `rexian.toml` or the file is invalid.
+    pub fn open(dir: &Path) -> Result<Workspace> {
+        let root = absolute(dir)?;
+        let file = root.join(CONFIG_FILE);
+        if !file.is_file() {
+            bail!(
+                "{} is not a rexian workspace (searched for {}).\n\
+                 Create one with `rexian init {}` or point to one with --workspace DIR \
+                 (or the REXIAN_WORKSPACE variable).",
+                root.display(),
+                file.display(),
+                dir.display()
+            );
+        }
+        let config = Config::from_file(&file)?;
+        tracing::debug!(config = %file.display(), "loaded workspace configuration");
+        Ok(Workspace { root, config })
+    }
+
+    /// Creates a workspace in `dir`: `rexian.toml`, the masking key and the working folders.
+    /// An existing `rexian.toml` or key is kept, never overwritten.
+    ///
+    /// # Errors
+    /// When the folder cannot be created or written.
+    pub fn init(dir: &Path) -> Result<Workspace> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the workspace folder {}", dir.display()))?;
+        let root = absolute(dir)?;
+        let file = root.join(CONFIG_FILE);
+        if !file.exists() {
+            crate::fsutil::write_atomic(&file, DEFAULT_TOML.as_bytes())?;
+        }
+        let ws = Workspace::open(&root)?;
+        let key = ws.path(&ws.config.masking.key_file);
+        if !key.exists() {
+            crate::mask::MaskKey::create_file(&key)?;
+        }
+        for p in [
+            &ws.config.paths.inbox,
+            &ws.config.paths.archive,
+            &ws.config.paths.rejected,
+            &ws.config.paths.loads,
+            &ws.config.paths.reports,
+            &ws.config.paths.lake,
+        ] {
+            let p = ws.path(p);
+            std::fs::create_dir_all(&p)
+                .with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        if let Some(parent) = ws.warehouse_path().parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        let ignore = root.join(".gitignore");
+        if !ignore.exists() {
+            crate::fsutil::write_atomic(
+                &ignore,
+                b"# The masking key must never be committed.\nsecret.key\nwarehouse/\nlake/\nloads/\n",
+            )?;
+        }
+        Ok(ws)
+    }
+
+    /// Resolves a configured path against the workspace folder.
+    pub fn path(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.root.join(p)
+        }
+    }
+
+    /// The warehouse file.
+    pub fn warehouse_path(&self) -> PathBuf {
+        self.path(&self.config.paths.warehouse)
+    }
+
+    /// The lake root.
+    pub fn lake_path(&self) -> PathBuf {
+        self.path(&self.config.paths.lake)
+    }
+
+    /// The folder of per-load records.
+    pub fn loads_path(&self) -> PathBuf {
+        self.path(&self.config.paths.loads)
+    }
+
+    /// The reference folder, or `None` for the built-in reference data.
+    pub fn reference_dir(&self) -> Option<PathBuf> {
+        let p = &self.config.paths.reference;
+        if p.as_os_str().is_empty() {
+            None
+        } else {
+            Some(self.path(p))
+        }
+    }
+}
+
+fn absolute(dir: &Path) -> Result<PathBuf> {
+    std::path::absolute(dir).with_context(|| format!("cannot resolve the path {}", dir.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_defaults_parse_and_validate() {
+        let c = Config::from_toml("").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.time_zone, "Asia/Shanghai");
+        assert_eq!(c.pilot.units.len(), 6);
+        assert_eq!(c.pilot.start.to_string(), "2023-11");
+    }
+
+    #[test]
+    fn partial_file_keeps_other_defaults() {
+        let c = Config::from_toml("[paths]\nlake = \"/data/lake\"\n").unwrap();
+        assert_eq!(c.paths.lake, PathBuf::from("/data/lake"));
+        assert_eq!(c.paths.inbox, PathBuf::from("inbox"));
+    }
+
+    #[test]
+    fn unknown_key_and_bad_zone_are_refused() {
+        assert!(Config::from_toml("[paths]\nlakes = \"x\"\n").is_err());
+        let e = Config::from_toml("time_zone = \"Mars/Olympus\"\n").unwrap_err();
+        assert!(format!("{e:#}").contains("IANA"), "{e:#}");
+    }
+}

@@ -1,0 +1,745 @@
+//! `rexian ingest`: hotline extracts → validated, masked rows → the warehouse (newest state
+//! wins) → the Parquet lake, with every row accounted for.
+//!
+//! A file is one transaction: either all of it is accounted for (inserted + updated +
+//! unchanged + rejected = rows read) and recorded in the load ledger, or nothing of it is
+//! kept. Loading the same bytes again changes nothing and says so.
+
+// `FileError` carries paths and messages for the user; it is built once per bad file, so its
+// size on the error path does not matter.
+#![allow(clippy::result_large_err)]
+
+mod error;
+mod headers;
+mod parse;
+mod row;
+mod source;
+mod stage;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::{NaiveDateTime, Utc};
+use duckdb::{params, Connection};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use error::FileError;
+pub use parse::timestamp as parse_timestamp;
+pub use source::{Cell, EncodingChoice};
+
+use crate::config::Workspace;
+use crate::mask::MaskKey;
+use crate::reference::Reference;
+use crate::{lake, sql, warehouse};
+use headers::Aliases;
+use row::{Rejection, RowParser};
+use source::{FileKind, Rows};
+
+/// Rows searched for the header (title rows above it are common in exports).
+const HEADER_SEARCH_ROWS: usize = 20;
+
+/// How to read the files.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Text encoding of CSV files.
+    pub encoding: EncodingChoice,
+    /// The extracts' moment, when the file name does not tell it.
+    pub as_of: Option<NaiveDateTime>,
+    /// Process files again even when the ledger has them (still changes nothing that is
+    /// already current).
+    pub force: bool,
+    /// Draw progress bars on the terminal.
+    pub progress: bool,
+}
+
+/// What happened to one file.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Loaded and recorded.
+    Loaded(Box<LoadSummary>),
+    /// The same bytes were loaded before; nothing changed.
+    AlreadyLoaded {
+        /// The file.
+        path: PathBuf,
+        /// The earlier load.
+        load_id: i32,
+    },
+    /// Refused as a whole; nothing changed.
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why, and what to do.
+        error: anyhow::Error,
+    },
+}
+
+/// The accounting of one loaded file, also written as `load.json` beside its rejects.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadSummary {
+    /// Ledger id.
+    pub load_id: i32,
+    /// The file as given.
+    pub path: PathBuf,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// csv or xlsx.
+    pub format: String,
+    /// Text encoding (CSV).
+    pub encoding: Option<String>,
+    /// The extract's moment, used when a ticket has no update time of its own.
+    pub as_of: NaiveDateTime,
+    /// Where `as_of` came from.
+    pub as_of_source: String,
+    /// Data rows read (blank rows and header rows not counted).
+    pub rows_read: u64,
+    /// New tickets.
+    pub inserted: u64,
+    /// Newer states of known tickets.
+    pub updated: u64,
+    /// Rows that changed nothing: identical, older than the warehouse, or repeated in the file.
+    pub unchanged: u64,
+    /// Of `unchanged`: older than what the warehouse holds.
+    pub stale: u64,
+    /// Of `unchanged`: older copies of a ticket repeated in the same file.
+    pub superseded: u64,
+    /// Rows rejected, with reasons in `load_rejects` and the rejects CSV.
+    pub rejected: u64,
+    /// Entirely blank rows skipped (not data).
+    pub blank_rows: u64,
+    /// Months of acceptance time that the load touched.
+    pub months: Vec<String>,
+    /// Headers of the file that mean nothing known (their data is not loaded).
+    pub ignored_columns: Vec<String>,
+    /// Sheets read (workbooks) and sheets skipped for having no header.
+    pub sheets: Vec<String>,
+    /// Where the rejected rows were written.
+    pub rejects_csv: Option<PathBuf>,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+/// Everything a batch of loads needs, opened once.
+pub struct Loader<'a> {
+    ws: &'a Workspace,
+    reference: Reference,
+    key: MaskKey,
+    conn: Connection,
+    opts: Options,
+}
+
+/// The files a list of paths means: files as given, folders' `.csv`/`.xlsx` files by name.
+///
+/// # Errors
+/// When a path does not exist or a folder cannot be read.
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
+                .with_context(|| format!("cannot list the folder {}", p.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.is_file() && is_extract_name(f))
+                .collect();
+            files.sort();
+            out.extend(files);
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            anyhow::bail!(
+                "{} does not exist; give extract files (.csv, .xlsx) or folders of them",
+                p.display()
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn is_extract_name(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    !name.starts_with('.')
+        && !name.starts_with("~$")
+        && matches!(ext.as_str(), "csv" | "xlsx" | "txt" | "tsv")
+}
+
+impl<'a> Loader<'a> {
+    /// Opens the warehouse for writing and reads the reference data and the masking key.
+    ///
+    /// # Errors
+    /// When the warehouse, the reference data or the key cannot be used.
+    pub fn open(ws: &'a Workspace, opts: Options) -> Result<Loader<'a>> {
+        let reference = Reference::load(ws.reference_dir().as_deref())?;
+        let key = MaskKey::load(
+            &ws.config.masking.key_env,
+            &ws.path(&ws.config.masking.key_file),
+        )?;
+        let conn = warehouse::open(
+            &ws.warehouse_path(),
+            warehouse::Access::ReadWrite,
+            warehouse::LOCK_WAIT,
+        )?;
+        Ok(Loader {
+            ws,
+            reference,
+            key,
+            conn,
+            opts,
+        })
+    }
+
+    /// Loads each file in turn (a refused file does not stop the others), then brings the
+    /// lake up to date.
+    ///
+    /// # Errors
+    /// Only for failures of the warehouse or lake themselves; bad files are outcomes.
+    pub fn load_all(&mut self, files: &[PathBuf]) -> Result<(Vec<Outcome>, lake::SyncReport)> {
+        let mut outcomes = Vec::new();
+        for f in files {
+            let outcome = match self.load_file(f) {
+                Ok(o) => o,
+                Err(error) => {
+                    // Only input problems are outcomes; anything else stops the run.
+                    if error.downcast_ref::<FileError>().is_none() {
+                        return Err(error);
+                    }
+                    Outcome::Refused {
+                        path: f.clone(),
+                        error,
+                    }
+                }
+            };
+            match &outcome {
+                Outcome::Loaded(s) => tracing::info!(
+                    file = %f.display(), load_id = s.load_id, read = s.rows_read, inserted = s.inserted,
+                    updated = s.updated, unchanged = s.unchanged, rejected = s.rejected, "loaded"
+                ),
+                Outcome::AlreadyLoaded { load_id, .. } => {
+                    tracing::info!(file = %f.display(), load_id, "already loaded; nothing changed")
+                }
+                Outcome::Refused { error, .. } => {
+                    tracing::warn!(file = %f.display(), "refused: {error:#}")
+                }
+            }
+            outcomes.push(outcome);
+        }
+        // Fault injection for the crash tests: die after the loads committed, before the lake.
+        if std::env::var("REXIAN_FAULT").as_deref() == Ok("after-commit") {
+            std::process::abort();
+        }
+        let report = self.sync_lake()?;
+        Ok((outcomes, report))
+    }
+
+    /// Rewrites the lake partitions that loads have touched and the lake does not yet show.
+    ///
+    /// # Errors
+    /// When a partition cannot be written.
+    pub fn sync_lake(&mut self) -> Result<lake::SyncReport> {
+        lake::sync(&self.conn, &self.ws.lake_path())
+    }
+
+    /// Loads one file in one transaction.
+    ///
+    /// # Errors
+    /// A [`FileError`] for bad input (nothing changed), anything else for warehouse failures.
+    pub fn load_file(&mut self, path: &Path) -> Result<Outcome> {
+        let started = Instant::now();
+        let started_at = Utc::now();
+        let (sha256, bytes) = hash_file(path)?;
+        if !self.opts.force {
+            let earlier: Option<i32> = self.conn.query_row(
+                "select min(load_id) from load_ledger where file_sha256 = ?",
+                params![sha256],
+                |r| r.get(0),
+            )?;
+            if let Some(load_id) = earlier {
+                return Ok(Outcome::AlreadyLoaded {
+                    path: path.into(),
+                    load_id,
+                });
+            }
+        }
+        let (kind, head) = source::sniff(path)?;
+        let mut streams: Vec<(Option<String>, Rows)> = Vec::new();
+        let mut encoding = None;
+        match kind {
+            FileKind::Csv => {
+                let enc = source::detect_encoding(path, &head, self.opts.encoding)?;
+                encoding = Some(enc.name().to_string());
+                streams.push((None, Rows::csv(path, enc, &head)?));
+            }
+            FileKind::Xlsx => {
+                for (name, rows) in source::xlsx_sheets(path)? {
+                    streams.push((
+                        Some(name),
+                        Rows::Sheet {
+                            rows: rows.into_iter(),
+                        },
+                    ));
+                }
+            }
+        }
+
+        let bar = self.progress_bar(path, bytes);
+        let aliases = Aliases::new(&self.reference);
+        let now = Utc::now().with_timezone(&self.ws.config.tz()).naive_local();
+        let mut rejections: Vec<Rejection> = Vec::new();
+        let mut rows_read = 0u64;
+        let mut accepted = 0u64;
+        let mut blank_rows = 0u64;
+        let mut latest_event: Option<NaiveDateTime> = None;
+        let mut ignored_columns = Vec::new();
+        let mut sheets = Vec::new();
+        let mut header_error = None;
+
+        let tx = self.conn.transaction()?;
+        sql::run(&tx, sql::LOAD_STAGE, &[])?;
+        {
+            let mut appender = tx.appender_to_catalog_and_db("stg_rows", "temp", "main")?;
+            let mut batch = stage::Batch::new();
+            for (sheet, mut rows) in streams {
+                // Find the header row among the first rows.
+                let mut preamble = Vec::new();
+                let mut header = None;
+                while preamble.len() < HEADER_SEARCH_ROWS {
+                    let Some(r) = rows.next_row()? else { break };
+                    if aliases.score(&r.cells) >= 3 {
+                        header = Some(r);
+                        break;
+                    }
+                    preamble.push(r);
+                }
+                let Some(header) = header else {
+                    let seen = preamble
+                        .iter()
+                        .find(|r| r.cells.iter().any(|c| !c.is_blank()));
+                    let hint = seen
+                        .map(|r| aliases.suggestions(&r.cells))
+                        .unwrap_or_default();
+                    let e = FileError::NoHeader {
+                        path: path.into(),
+                        sheet: sheet.clone(),
+                        searched: HEADER_SEARCH_ROWS,
+                        hint,
+                    };
+                    match &sheet {
+                        // A workbook's extra sheets (notes, pivots) are skipped, not fatal.
+                        Some(name) => {
+                            sheets.push(format!("{name} (skipped: no header row)"));
+                            if header_error.is_none() {
+                                header_error = Some(e);
+                            }
+                            continue;
+                        }
+                        None => return Err(e.into()),
+                    }
+                };
+                let map = aliases.map(path, sheet.as_deref(), header.number, &header.cells)?;
+                ignored_columns.extend(map.ignored.iter().cloned());
+                if let Some(name) = &sheet {
+                    sheets.push(name.clone());
+                }
+                let parser = RowParser {
+                    map: &map,
+                    reference: &self.reference,
+                    key: &self.key,
+                    max_text_chars: self.ws.config.ingest.max_text_chars,
+                    earliest: self.ws.config.ingest.earliest_date,
+                    latest: now + chrono::Duration::days(1),
+                };
+                while let Some(raw) = rows.next_row()? {
+                    if raw.cells.iter().all(Cell::is_blank) && raw.decode_error.is_none() {
+                        blank_rows += 1;
+                        continue;
+                    }
+                    rows_read += 1;
+                    if rows_read.is_multiple_of(8192) {
+                        if let Some(b) = &bar {
+                            b.set_message(format!("{rows_read} rows"));
+                            if kind == FileKind::Xlsx {
+                                b.tick();
+                            }
+                        }
+                    }
+                    match parser.parse(&raw) {
+                        Ok(rec) => {
+                            let events = [
+                                rec.closed_at,
+                                rec.callback_at,
+                                rec.signed_at,
+                                rec.dispatched_at,
+                                Some(rec.accepted_at),
+                            ];
+                            let latest = events.into_iter().flatten().max();
+                            latest_event = latest_event.max(latest);
+                            accepted += 1;
+                            batch.push(rec);
+                            if batch.len() >= stage::BATCH_ROWS {
+                                appender.append_record_batch(batch.finish()?)?;
+                            }
+                        }
+                        Err(rej) => rejections.push(rej),
+                    }
+                }
+                if let Some(b) = &bar {
+                    b.set_position(bytes);
+                }
+            }
+            if !batch.is_empty() {
+                appender.append_record_batch(batch.finish()?)?;
+            }
+            appender.flush()?;
+        }
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        if rows_read == 0 {
+            drop(tx);
+            return Err(match header_error {
+                Some(e) if sheets.iter().all(|s| s.contains("skipped")) => e.into(),
+                _ => FileError::NoRows { path: path.into() }.into(),
+            });
+        }
+        if accepted == 0 {
+            drop(tx);
+            let name = file_name(path);
+            let rows = rejections
+                .iter()
+                .map(|r| {
+                    (
+                        name.clone(),
+                        r.row as i64,
+                        r.column.clone(),
+                        r.reason.clone(),
+                        r.values.clone(),
+                    )
+                })
+                .collect();
+            return Err(self.refuse_all(path, &sha256, rows_read, rows)?.into());
+        }
+
+        // The extract's moment: given, else from the file name, else its latest event.
+        let (as_of, as_of_source) = match (self.opts.as_of, as_of_from_name(path)) {
+            (Some(t), _) => (t, "option --as-of".to_string()),
+            (None, Some(t)) => (t, "file name".to_string()),
+            (None, None) => (
+                latest_event.unwrap_or(now),
+                "latest time in the file".to_string(),
+            ),
+        };
+
+        warehouse::sync_reference(&tx, &self.reference)?;
+        sql::run(&tx, sql::LOAD_CLASSIFY, &[&as_of.to_string()])?;
+        let counts: [i64; 6] = tx.query_row(sql::LOAD_COUNTS.text, [], |r| {
+            Ok([
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ])
+        })?;
+        let [inserted, updated, unchanged, stale, superseded, conflicts] = counts.map(|c| c as u64);
+        let load_id: i32 = tx.query_row(
+            "select coalesce(max(load_id), 0) + 1 from load_ledger",
+            [],
+            |r| r.get(0),
+        )?;
+        let name = file_name(path);
+        let id_header = "工单编号".to_string();
+        sql::run(
+            &tx,
+            sql::LOAD_CONFLICT_REJECTS,
+            &[&load_id, &name, &id_header],
+        )?;
+        {
+            let mut a = tx.appender("load_rejects")?;
+            for r in &rejections {
+                a.append_row(params![
+                    load_id,
+                    name,
+                    r.row as i64,
+                    r.column,
+                    r.reason,
+                    r.values
+                ])?;
+            }
+        }
+        let months: Vec<String> = {
+            let mut stmt = tx.prepare(
+                "select distinct strftime(accepted_at, '%Y-%m') from stg_appeals where action in ('insert', 'update') order by 1",
+            )?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let rejected = rejections.len() as u64 + conflicts;
+        if rejected == rows_read {
+            // Every row failed (here: conflicting duplicates): refuse the file as a whole.
+            let mut stmt = tx.prepare(
+                "select file_name, row_number, column_name, reason, row_values from load_rejects where load_id = ? order by row_number",
+            )?;
+            let rows = stmt
+                .query_map(params![load_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            drop(stmt);
+            drop(tx);
+            return Err(self.refuse_all(path, &sha256, rows_read, rows)?.into());
+        }
+        sql::run(&tx, sql::LOAD_APPLY, &[&load_id])?;
+        debug_assert_eq!(rows_read, inserted + updated + unchanged + rejected);
+        if rows_read != inserted + updated + unchanged + rejected {
+            anyhow::bail!(
+                "internal error: {} rows read but {} accounted for; nothing was loaded",
+                rows_read,
+                inserted + updated + unchanged + rejected
+            );
+        }
+        let months_sql = format!(
+            "[{}]",
+            months
+                .iter()
+                .map(|m| format!("'{m}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        tx.execute(
+            &format!(
+                "insert into load_ledger values (?, ?, ?, ?, ?, ?, ?, cast(? as timestamp), ?, ?, ?, ?, ?, ?, {months_sql}, \
+                 cast(? as timestamptz), cast(? as timestamptz), ?)"
+            ),
+            params![
+                load_id,
+                name,
+                path.display().to_string(),
+                sha256,
+                bytes as i64,
+                if kind == FileKind::Xlsx { "xlsx" } else { "csv" },
+                encoding,
+                as_of.to_string(),
+                as_of_source,
+                rows_read as i64,
+                inserted as i64,
+                updated as i64,
+                unchanged as i64,
+                rejected as i64,
+                started_at.to_rfc3339(),
+                Utc::now().to_rfc3339(),
+                crate::VERSION,
+            ],
+        )?;
+        tx.execute_batch("drop table if exists stg_rows; drop table if exists stg_appeals;")?;
+        tx.commit().context("committing the load")?;
+
+        let mut summary = LoadSummary {
+            load_id,
+            path: path.into(),
+            sha256: sha256.clone(),
+            format: if kind == FileKind::Xlsx {
+                "xlsx"
+            } else {
+                "csv"
+            }
+            .into(),
+            encoding,
+            as_of,
+            as_of_source,
+            rows_read,
+            inserted,
+            updated,
+            unchanged,
+            stale,
+            superseded,
+            rejected,
+            blank_rows,
+            months,
+            ignored_columns,
+            sheets,
+            rejects_csv: None,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        self.write_load_record(&mut summary)?;
+        Ok(Outcome::Loaded(Box::new(summary)))
+    }
+
+    /// Writes the rejects of a file none of whose rows can be loaded to
+    /// `loads/refused-<sha>/rejects.csv` and builds the error that says so.
+    fn refuse_all(
+        &self,
+        path: &Path,
+        sha256: &str,
+        rows_read: u64,
+        rows: Vec<RejectRow>,
+    ) -> Result<FileError> {
+        let csv = self
+            .ws
+            .loads_path()
+            .join(format!("refused-{}", &sha256[..12]))
+            .join("rejects.csv");
+        let sample = rows
+            .iter()
+            .take(8)
+            .map(|r| {
+                format!(
+                    "  row {}{}: {}",
+                    r.1,
+                    r.2.as_ref()
+                        .map(|c| format!(", column {c}"))
+                        .unwrap_or_default(),
+                    r.3
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        write_rejects_csv(&csv, rows.into_iter())?;
+        Ok(FileError::AllRejected {
+            path: path.into(),
+            rows: rows_read,
+            sample,
+            rejects: csv,
+        })
+    }
+
+    /// Writes `loads/<id>_<sha>/load.json` and, when rows were rejected, `rejects.csv`.
+    fn write_load_record(&self, s: &mut LoadSummary) -> Result<()> {
+        let dir = self
+            .ws
+            .loads_path()
+            .join(format!("{:06}_{}", s.load_id, &s.sha256[..12]));
+        if s.rejected > 0 {
+            let csv = dir.join("rejects.csv");
+            let mut stmt = self.conn.prepare(
+                "select file_name, row_number, column_name, reason, row_values from load_rejects where load_id = ? order by row_number",
+            )?;
+            let rows = stmt
+                .query_map(params![s.load_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect::<Result<Vec<RejectRow>, _>>()?;
+            write_rejects_csv(&csv, rows.into_iter())?;
+            s.rejects_csv = Some(csv);
+        }
+        crate::fsutil::write_atomic(&dir.join("load.json"), &serde_json::to_vec_pretty(s)?)?;
+        Ok(())
+    }
+
+    fn progress_bar(&self, path: &Path, bytes: u64) -> Option<indicatif::ProgressBar> {
+        if !self.opts.progress {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new(bytes);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {msg} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(file_name(path));
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        Some(bar)
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// SHA-256 and size of a file, read in large blocks.
+fn hash_file(path: &Path) -> Result<(String, u64)> {
+    let mut f = std::fs::File::open(path).map_err(|e| FileError::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = f.read(&mut buf).map_err(|e| FileError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), total))
+}
+
+/// The moment an extract stands for, from a date in its name: `…2024-03…` or `…202403…` or
+/// `…2024年03月…` means the end of that month; `…2024-03-15…` the end of that day.
+pub fn as_of_from_name(path: &Path) -> Option<NaiveDateTime> {
+    use std::sync::LazyLock;
+    static DATE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(20\d\d)[-_.年]?(0[1-9]|1[0-2])(?:[-_.月]?(0[1-9]|[12]\d|3[01])(?:日)?)?(?:[^0-9]|$)",
+        )
+        .expect("valid")
+    });
+    let name = path.file_stem()?.to_string_lossy().into_owned();
+    let c = DATE.captures_iter(&name).last()?;
+    let year: i32 = c[1].parse().ok()?;
+    let month: u32 = c[2].parse().ok()?;
+    let ym = crate::period::YearMonth::new(year, month)?;
+    let day = match c.get(3) {
+        Some(d) => chrono::NaiveDate::from_ymd_opt(year, month, d.as_str().parse().ok()?)?,
+        None => ym.last_day(),
+    };
+    day.and_hms_opt(23, 59, 59)
+}
+
+/// One rejected row for the CSV: file, row, column, reason, masked values.
+type RejectRow = (String, i64, Option<String>, String, String);
+
+fn write_rejects_csv(path: &Path, rows: impl Iterator<Item = RejectRow>) -> Result<()> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "文件 file",
+        "行号 row",
+        "列 column",
+        "原因 reason",
+        "行内容（已脱敏） row values (masked)",
+    ])?;
+    for (file, row, col, reason, values) in rows {
+        w.write_record([
+            file,
+            row.to_string(),
+            col.unwrap_or_default(),
+            reason,
+            values,
+        ])?;
+    }
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?);
+    crate::fsutil::write_atomic(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn as_of_from_file_names() {
+        let t = |s: &str| as_of_from_name(Path::new(s)).map(|t| t.to_string());
+        assert_eq!(
+            t("12345热线工单_2024-03.csv").as_deref(),
+            Some("2024-03-31 23:59:59")
+        );
+        assert_eq!(
+            t("export_20240215.xlsx").as_deref(),
+            Some("2024-02-15 23:59:59")
+        );
+        assert_eq!(
+            t("2023年11月工单.csv").as_deref(),
+            Some("2023-11-30 23:59:59")
+        );
+        assert_eq!(t("工单.csv"), None);
+    }
+}

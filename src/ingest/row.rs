@@ -1,0 +1,467 @@
+//! One row of an extract → one validated, masked record, or one rejection with its reason.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::headers::ColumnMap;
+use super::parse;
+use super::source::{Cell, RawRow};
+use crate::mask::{mask_text, MaskKey};
+use crate::reference::Reference;
+
+/// A row that passed every check, personal data already masked.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// Row number in the file.
+    pub source_row: u64,
+    /// 工单编号.
+    pub ticket_id: String,
+    /// 受理渠道.
+    pub channel: Option<String>,
+    /// 受理时间.
+    pub accepted_at: NaiveDateTime,
+    /// 诉求类型.
+    pub appeal_type: Option<String>,
+    /// 诉求标题, masked.
+    pub title: Option<String>,
+    /// 诉求内容, masked.
+    pub content: Option<String>,
+    /// 来电人, keyed hash.
+    pub caller_hash: Option<String>,
+    /// 联系电话, keyed hash.
+    pub phone_hash: Option<String>,
+    /// Region code.
+    pub region_code: String,
+    /// Region name.
+    pub region_name: String,
+    /// 乡镇街道.
+    pub street: Option<String>,
+    /// 事发地址, masked.
+    pub address: Option<String>,
+    /// 诉求分类 path.
+    pub category: Option<String>,
+    /// Its three levels.
+    pub category_levels: [Option<String>; 3],
+    /// 是否涉及行政执法.
+    pub is_enforcement: Option<bool>,
+    /// 执法领域, canonical name.
+    pub enforcement_field: Option<String>,
+    /// 是否管辖争议.
+    pub is_dispute: Option<bool>,
+    /// 承办单位.
+    pub department: Option<String>,
+    /// 协办单位.
+    pub co_departments: Option<String>,
+    /// 派单时间.
+    pub dispatched_at: Option<NaiveDateTime>,
+    /// 签收时间.
+    pub signed_at: Option<NaiveDateTime>,
+    /// 应办结时间.
+    pub due_at: Option<NaiveDateTime>,
+    /// 办结时间.
+    pub closed_at: Option<NaiveDateTime>,
+    /// 办理状态, canonical.
+    pub status: String,
+    /// 延期次数.
+    pub extensions: Option<i32>,
+    /// 退单次数.
+    pub returns: Option<i32>,
+    /// 退单单位, joined by 、.
+    pub returned_by: Option<String>,
+    /// 是否解决, canonical.
+    pub resolved: Option<String>,
+    /// 回访时间.
+    pub callback_at: Option<NaiveDateTime>,
+    /// 回访满意度, canonical.
+    pub satisfaction: Option<String>,
+    /// 回访满意度 as written.
+    pub satisfaction_raw: Option<String>,
+    /// 重办.
+    pub reopened: Option<bool>,
+    /// 是否督办.
+    pub supervised: Option<bool>,
+    /// The ticket's own update time.
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// A rejected row: where and why.
+#[derive(Debug, Clone)]
+pub struct Rejection {
+    /// Row number in the file.
+    pub row: u64,
+    /// The file's header of the column at fault, if one is.
+    pub column: Option<String>,
+    /// What is wrong and what to do.
+    pub reason: String,
+    /// The row as JSON, personal data masked.
+    pub values: String,
+}
+
+/// Turns rows into records under one file's column map.
+pub struct RowParser<'a> {
+    /// Where the columns are.
+    pub map: &'a ColumnMap,
+    /// Regions, fields, value spellings.
+    pub reference: &'a Reference,
+    /// The masking key.
+    pub key: &'a MaskKey,
+    /// Longest accepted text cell, in characters.
+    pub max_text_chars: usize,
+    /// Earliest plausible date.
+    pub earliest: NaiveDate,
+    /// Latest plausible moment for an event (now, plus a day of slack).
+    pub latest: NaiveDateTime,
+}
+
+/// A check failed: (canonical field or none, message).
+type Fail = (Option<&'static str>, String);
+
+impl RowParser<'_> {
+    /// Parses, checks and masks one row.
+    pub fn parse(&self, raw: &RawRow) -> Result<Record, Rejection> {
+        self.try_parse(raw).map_err(|(field, reason)| Rejection {
+            row: raw.number,
+            column: field.map(|f| self.map.header(f).to_string()),
+            reason,
+            values: self.masked_json(raw),
+        })
+    }
+
+    fn cell<'r>(&self, raw: &'r RawRow, field: &str) -> &'r Cell {
+        static EMPTY: Cell = Cell::Empty;
+        self.map
+            .index(field)
+            .and_then(|i| raw.cells.get(i))
+            .unwrap_or(&EMPTY)
+    }
+
+    fn text(&self, raw: &RawRow, field: &'static str) -> Result<Option<String>, Fail> {
+        let s = self.cell(raw, field).display();
+        let s = s.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let n = s.chars().count();
+        if n > self.max_text_chars {
+            return Err((
+                Some(field),
+                format!(
+                    "{} is {n} characters long, over the limit of {} ([ingest] max_text_chars); \
+                     check the row for a broken export, or raise the limit",
+                    self.map.header(field),
+                    self.max_text_chars
+                ),
+            ));
+        }
+        Ok(Some(s.to_string()))
+    }
+
+    fn time(&self, raw: &RawRow, field: &'static str) -> Result<Option<NaiveDateTime>, Fail> {
+        let t = parse::timestamp(self.cell(raw, field))
+            .map_err(|e| (Some(field), format!("{}: {e}", self.map.header(field))))?;
+        if let Some(t) = t {
+            if t.date() < self.earliest {
+                return Err((
+                    Some(field),
+                    format!(
+                        "{}: {t} is before {} ([ingest] earliest_date); a typing error?",
+                        self.map.header(field),
+                        self.earliest
+                    ),
+                ));
+            }
+            if field != "due_at" && t > self.latest {
+                return Err((
+                    Some(field),
+                    format!("{}: {t} is in the future", self.map.header(field)),
+                ));
+            }
+        }
+        Ok(t)
+    }
+
+    fn coded(
+        &self,
+        raw: &RawRow,
+        field: &'static str,
+        kind: &str,
+    ) -> Result<Option<(String, String)>, Fail> {
+        let Some(s) = self.text(raw, field)? else {
+            return Ok(None);
+        };
+        match self.reference.value(kind, &s) {
+            Some(c) => Ok(Some((c.to_string(), s))),
+            None => {
+                let mut known = self.reference.canonical_values(kind);
+                known.sort();
+                known.dedup();
+                Err((
+                    Some(field),
+                    format!(
+                        "{}: {s:?} is not a known value (known: {}); add the spelling to values.csv if it is valid",
+                        self.map.header(field),
+                        known.join("、")
+                    ),
+                ))
+            }
+        }
+    }
+
+    fn flag(&self, raw: &RawRow, field: &'static str) -> Result<Option<bool>, Fail> {
+        if let Cell::Bool(b) = self.cell(raw, field) {
+            return Ok(Some(*b));
+        }
+        Ok(self.coded(raw, field, "bool")?.map(|(c, _)| c == "true"))
+    }
+
+    fn try_parse(&self, raw: &RawRow) -> Result<Record, Fail> {
+        if let Some(e) = &raw.decode_error {
+            return Err((None, e.clone()));
+        }
+        if raw.cells.len() > self.map.width
+            && raw.cells[self.map.width..].iter().any(|c| !c.is_blank())
+        {
+            return Err((None, format!(
+                "the row has {} cells but the header has {}; a value probably holds an unquoted comma or line break",
+                raw.cells.len(), self.map.width
+            )));
+        }
+        if raw.cells.len() < self.map.width && raw.cells.len() <= self.map.width / 2 {
+            return Err((
+                None,
+                format!(
+                    "the row has only {} cells but the header has {}; the row looks cut short",
+                    raw.cells.len(),
+                    self.map.width
+                ),
+            ));
+        }
+        let ticket_id = self.text(raw, "ticket_id")?.ok_or((
+            Some("ticket_id"),
+            "工单编号 is empty; every row needs its ticket number".to_string(),
+        ))?;
+        if ticket_id.chars().count() > 64 || ticket_id.chars().any(char::is_control) {
+            return Err((
+                Some("ticket_id"),
+                format!(
+                    "工单编号 {:?} is not a ticket number (too long or holds control characters)",
+                    truncate(&ticket_id, 40)
+                ),
+            ));
+        }
+        let accepted_at = self.time(raw, "accepted_at")?.ok_or((
+            Some("accepted_at"),
+            format!(
+                "{} is empty; every appeal has an acceptance time",
+                self.map.header("accepted_at")
+            ),
+        ))?;
+        let region_text = self.text(raw, "region")?.ok_or((
+            Some("region"),
+            format!("{} is empty", self.map.header("region")),
+        ))?;
+        let region = self.reference.region(&region_text).ok_or_else(|| {
+            (Some("region"), format!(
+                "{}: {region_text:?} is not a known region (known: {}); add it as an alias in regions.csv if it is one",
+                self.map.header("region"),
+                self.reference.regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、")
+            ))
+        })?;
+        let known_name = self.text(raw, "caller_name")?;
+        let mask = |s: Option<String>| s.map(|t| mask_text(&t, known_name.as_deref()).into_owned());
+        let title = mask(self.text(raw, "title")?);
+        let content = mask(self.text(raw, "content")?);
+        if title.is_none() && content.is_none() {
+            return Err((
+                Some("content"),
+                "诉求内容 and 诉求标题 are both empty".into(),
+            ));
+        }
+        let status = self.coded(raw, "status", "status")?.map(|c| c.0).ok_or((
+            Some("status"),
+            format!("{} is empty", self.map.header("status")),
+        ))?;
+
+        let dispatched_at = self.time(raw, "dispatched_at")?;
+        let signed_at = self.time(raw, "signed_at")?;
+        let due_at = self.time(raw, "due_at")?;
+        let closed_at = self.time(raw, "closed_at")?;
+        let callback_at = self.time(raw, "callback_at")?;
+        let updated_at = self.time(raw, "updated_at")?;
+        let order = |a: Option<NaiveDateTime>,
+                     fa: &'static str,
+                     b: Option<NaiveDateTime>,
+                     fb: &'static str|
+         -> Result<(), Fail> {
+            match (a, b) {
+                (Some(x), Some(y)) if y < x => Err((
+                    Some(fb),
+                    format!(
+                        "{} {y} is before {} {x}; one of them is wrong",
+                        self.map.header(fb),
+                        self.map.header(fa)
+                    ),
+                )),
+                _ => Ok(()),
+            }
+        };
+        order(
+            Some(accepted_at),
+            "accepted_at",
+            dispatched_at,
+            "dispatched_at",
+        )?;
+        order(dispatched_at, "dispatched_at", signed_at, "signed_at")?;
+        order(Some(accepted_at), "accepted_at", closed_at, "closed_at")?;
+        order(Some(accepted_at), "accepted_at", due_at, "due_at")?;
+        order(closed_at, "closed_at", callback_at, "callback_at")?;
+        if status == "已办结" && closed_at.is_none() {
+            return Err((
+                Some("closed_at"),
+                format!(
+                    "办理状态 is 已办结 but {} is empty",
+                    self.map.header("closed_at")
+                ),
+            ));
+        }
+
+        let count = |field: &'static str| {
+            parse::count(self.cell(raw, field))
+                .map_err(|e| (Some(field), format!("{}: {e}", self.map.header(field))))
+        };
+        let satisfaction = self.coded(raw, "satisfaction", "satisfaction")?;
+        let enforcement_field = match self.text(raw, "enforcement_field")? {
+            None => None,
+            Some(f) => Some(
+                self.reference
+                    .field(&f)
+                    .ok_or_else(|| (Some("enforcement_field"), format!(
+                        "{}: {f:?} is not a known enforcement field (known: {}); add it as an alias in fields.csv",
+                        self.map.header("enforcement_field"),
+                        self.reference.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
+                    )))?
+                    .name
+                    .clone(),
+            ),
+        };
+        let (category, category_levels) = self.category(raw)?;
+
+        Ok(Record {
+            source_row: raw.number,
+            ticket_id,
+            channel: self.text(raw, "channel")?,
+            accepted_at,
+            appeal_type: self.text(raw, "appeal_type")?,
+            title,
+            content,
+            caller_hash: known_name.as_deref().and_then(|n| self.key.hash_name(n)),
+            phone_hash: self
+                .text(raw, "caller_phone")?
+                .and_then(|p| self.key.hash_phone(&p)),
+            region_code: region.code.clone(),
+            region_name: region.name.clone(),
+            street: self.text(raw, "street")?,
+            address: mask(self.text(raw, "address")?),
+            category,
+            category_levels,
+            is_enforcement: self.flag(raw, "is_enforcement")?,
+            enforcement_field,
+            is_dispute: self.flag(raw, "is_dispute")?,
+            department: self.text(raw, "department")?,
+            co_departments: self.text(raw, "co_departments")?.map(|s| join_units(&s)),
+            dispatched_at,
+            signed_at,
+            due_at,
+            closed_at,
+            status,
+            extensions: count("extensions")?,
+            returns: count("returns")?,
+            returned_by: self.text(raw, "returned_by")?.map(|s| join_units(&s)),
+            resolved: self.coded(raw, "resolved", "resolved")?.map(|c| c.0),
+            callback_at,
+            satisfaction: satisfaction.as_ref().map(|c| c.0.clone()),
+            satisfaction_raw: satisfaction.map(|c| c.1),
+            reopened: self.flag(raw, "reopened")?,
+            supervised: self.flag(raw, "supervised")?,
+            updated_at,
+        })
+    }
+
+    /// The category path, from one joined column or from level columns.
+    fn category(&self, raw: &RawRow) -> Result<(Option<String>, [Option<String>; 3]), Fail> {
+        let levels: Vec<String> = match self.text(raw, "category")? {
+            Some(path) => path
+                .split(['/', '／', '>', '＞', '\\'])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            None => ["category_l1", "category_l2", "category_l3"]
+                .into_iter()
+                .map(|f| self.text(raw, f))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .collect(),
+        };
+        if levels.is_empty() {
+            return Ok((None, [None, None, None]));
+        }
+        let mut l = levels.iter().cloned().map(Some);
+        let out = [l.next().flatten(), l.next().flatten(), l.next().flatten()];
+        Ok((Some(levels.join("/")), out))
+    }
+
+    /// The row's cells as a JSON object under the file's headers, with personal data masked:
+    /// rejected rows are kept for the clerk without breaking confidentiality.
+    fn masked_json(&self, raw: &RawRow) -> String {
+        let mut headers: Vec<(usize, &str, &str)> = self
+            .map
+            .columns
+            .iter()
+            .map(|(f, (i, h))| (*i, f.as_str(), h.as_str()))
+            .collect();
+        headers.sort();
+        let name = self
+            .map
+            .index("caller_name")
+            .and_then(|i| raw.cells.get(i))
+            .map(Cell::display);
+        let mut obj = serde_json::Map::new();
+        for (i, field, header) in headers {
+            let v = raw.cells.get(i).map(Cell::display).unwrap_or_default();
+            let v = match field {
+                "caller_name" => self.key.hash_name(v.trim()).unwrap_or_default(),
+                "caller_phone" => self.key.hash_phone(&v).unwrap_or_default(),
+                _ => mask_text(&truncate(&v, 500), name.as_deref()).into_owned(),
+            };
+            obj.insert(header.to_string(), serde_json::Value::String(v));
+        }
+        if raw.cells.len() > self.map.width {
+            let extra: Vec<String> = raw.cells[self.map.width..]
+                .iter()
+                .map(|c| mask_text(&truncate(&c.display(), 200), None).into_owned())
+                .collect();
+            obj.insert(
+                "(extra cells)".into(),
+                serde_json::Value::String(extra.join(" | ")),
+            );
+        }
+        serde_json::Value::Object(obj).to_string()
+    }
+}
+
+/// Lists of units written with any separator become one list joined by 、.
+fn join_units(s: &str) -> String {
+    s.split(['、', ';', '；', ',', '，', '|'])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>())
+    }
+}

@@ -1,0 +1,401 @@
+//! Opening an extract: telling XLSX from CSV, finding the text encoding, and handing out rows
+//! of cells one at a time.
+
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+
+use super::error::FileError;
+
+/// How the text of a CSV file is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 without a byte-order mark.
+    Utf8,
+    /// UTF-8 with a byte-order mark (Excel's "CSV UTF-8").
+    Utf8Bom,
+    /// GBK / GB18030 (older Chinese platforms and Excel's plain "CSV" on Chinese Windows).
+    Gb18030,
+    /// UTF-16 with a byte-order mark (Excel's "Unicode text").
+    Utf16,
+}
+
+impl Encoding {
+    /// The name stored in the load ledger.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Gb18030 => "gb18030",
+            Encoding::Utf16 => "utf-16",
+        }
+    }
+}
+
+/// The encoding asked for on the command line or in `rexian.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncodingChoice {
+    /// Detect: BOM, then strict UTF-8, then GB18030.
+    Auto,
+    /// Force UTF-8.
+    Utf8,
+    /// Force GB18030 (a superset of GBK).
+    Gb18030,
+}
+
+impl std::str::FromStr for EncodingChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" => Ok(EncodingChoice::Auto),
+            "utf-8" | "utf8" => Ok(EncodingChoice::Utf8),
+            "gb18030" | "gbk" | "gb2312" => Ok(EncodingChoice::Gb18030),
+            _ => Err(format!(
+                "unknown encoding {s:?}; use auto, utf-8 or gb18030 (also for GBK)"
+            )),
+        }
+    }
+}
+
+/// One cell as read from a file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Nothing there.
+    Empty,
+    /// Text (every CSV cell, and text cells of workbooks).
+    Text(String),
+    /// A number cell of a workbook.
+    Number(f64),
+    /// A date cell of a workbook, as its Excel serial number.
+    Serial(f64),
+    /// A boolean cell of a workbook.
+    Bool(bool),
+}
+
+impl Cell {
+    /// The cell as text, as a person reading the file would see it.
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) | Cell::Serial(n) => {
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    format!("{}", *n as i64)
+                } else {
+                    format!("{n}")
+                }
+            }
+            Cell::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        }
+    }
+
+    /// Whether the cell holds nothing but spaces.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// One row read from a file.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// Row number as a spreadsheet shows it (1-based, header rows counted).
+    pub number: u64,
+    /// The cells, in file order.
+    pub cells: Vec<Cell>,
+    /// Why the row could not be decoded, if it could not (it is then rejected, not dropped).
+    pub decode_error: Option<String>,
+}
+
+/// The kind of file, found from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// An Office Open XML workbook.
+    Xlsx,
+    /// Delimited text.
+    Csv,
+}
+
+/// Reads the first bytes of a file and decides what it is.
+pub fn sniff(path: &Path) -> Result<(FileKind, Vec<u8>), FileError> {
+    let mut f = File::open(path).map_err(|e| FileError::io(path, e))?;
+    let mut head = vec![0u8; 64 * 1024];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(FileError::io(path, e)),
+        }
+    }
+    head.truncate(n);
+    if head.is_empty() {
+        return Err(FileError::Empty { path: path.into() });
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok((FileKind::Xlsx, head));
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(FileError::NotTabular {
+            path: path.into(),
+            detail: "this is an old binary Excel file (.xls); open it in Excel or WPS and save \
+                     it as .xlsx or CSV, then load that"
+                .into(),
+        });
+    }
+    Ok((FileKind::Csv, head))
+}
+
+/// Decides the encoding of a CSV file from its first bytes.
+pub fn detect_encoding(
+    path: &Path,
+    head: &[u8],
+    choice: EncodingChoice,
+) -> Result<Encoding, FileError> {
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Ok(Encoding::Utf8Bom);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(Encoding::Utf16);
+    }
+    let nul = head.iter().filter(|&&b| b == 0).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0E..0x20).contains(&b))
+        .count();
+    if nul > 0 || control * 20 > head.len() {
+        return Err(FileError::NotTabular {
+            path: path.into(),
+            detail: format!(
+                "it holds binary data ({nul} NUL and {control} other control bytes in the first \
+                 {} bytes), not CSV text; check that the right file was exported",
+                head.len()
+            ),
+        });
+    }
+    match choice {
+        EncodingChoice::Utf8 => return Ok(Encoding::Utf8),
+        EncodingChoice::Gb18030 => return Ok(Encoding::Gb18030),
+        EncodingChoice::Auto => {}
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => Ok(Encoding::Utf8),
+        // A multi-byte character cut at the end of the sample is still UTF-8.
+        Err(e) if e.error_len().is_none() => Ok(Encoding::Utf8),
+        Err(_) => {
+            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            det.feed(head, false);
+            let guess = det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+            if guess == encoding_rs::GBK || guess == encoding_rs::GB18030 {
+                Ok(Encoding::Gb18030)
+            } else {
+                let (_, _, had_errors) = encoding_rs::GB18030.decode(head);
+                if had_errors {
+                    Err(FileError::Encoding {
+                        path: path.into(),
+                        detail: format!(
+                            "it is neither UTF-8 nor GBK/GB18030 (it looks like {}); save it from \
+                             Excel as \"CSV UTF-8\", or pass --encoding if you know the encoding",
+                            guess.name()
+                        ),
+                    })
+                } else {
+                    Ok(Encoding::Gb18030)
+                }
+            }
+        }
+    }
+}
+
+/// A stream of rows from one sheet or CSV file.
+pub enum Rows {
+    /// CSV rows, decoded on the fly.
+    Csv {
+        /// The CSV reader over decoded text.
+        reader: csv::Reader<Box<dyn Read + Send>>,
+        /// Reused record buffer.
+        record: csv::ByteRecord,
+        /// Records read so far.
+        count: u64,
+        /// Whether decoding may have put U+FFFD in place of bad bytes.
+        lossy: bool,
+        /// The file, for messages.
+        path: PathBuf,
+    },
+    /// Workbook rows, already in memory.
+    Sheet {
+        /// The sheet's rows.
+        rows: std::vec::IntoIter<(u64, Vec<Cell>)>,
+    },
+}
+
+impl Rows {
+    /// Opens a CSV file for reading with the given encoding.
+    pub fn csv(path: &Path, encoding: Encoding, head: &[u8]) -> Result<Rows, FileError> {
+        let mut file = File::open(path).map_err(|e| FileError::io(path, e))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| FileError::io(path, e))?;
+        let buffered = BufReader::with_capacity(1 << 20, file);
+        let (input, lossy): (Box<dyn Read + Send>, bool) = match encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => (
+                Box::new(
+                    encoding_rs_io::DecodeReaderBytesBuilder::new()
+                        .bom_sniffing(true)
+                        .strip_bom(true)
+                        .utf8_passthru(true)
+                        .build(buffered),
+                ),
+                false,
+            ),
+            Encoding::Gb18030 => (
+                Box::new(
+                    encoding_rs_io::DecodeReaderBytesBuilder::new()
+                        .encoding(Some(encoding_rs::GB18030))
+                        .build(buffered),
+                ),
+                true,
+            ),
+            Encoding::Utf16 => (
+                Box::new(
+                    encoding_rs_io::DecodeReaderBytesBuilder::new()
+                        .bom_sniffing(true)
+                        .build(buffered),
+                ),
+                true,
+            ),
+        };
+        let delimiter = sniff_delimiter(head, encoding);
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(1 << 20)
+            .from_reader(input);
+        Ok(Rows::Csv {
+            reader,
+            record: csv::ByteRecord::new(),
+            count: 0,
+            lossy,
+            path: path.into(),
+        })
+    }
+
+    /// The next row, or `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<RawRow>, FileError> {
+        match self {
+            Rows::Csv {
+                reader,
+                record,
+                count,
+                lossy,
+                path,
+            } => match reader.read_byte_record(record) {
+                Ok(false) => Ok(None),
+                Ok(true) => {
+                    *count += 1;
+                    let mut decode_error = None;
+                    let cells = record
+                            .iter()
+                            .map(|f| match std::str::from_utf8(f) {
+                                Ok(s) => {
+                                    if *lossy && s.contains('\u{FFFD}') && decode_error.is_none() {
+                                        decode_error = Some("the row holds bytes that are not valid in the file's encoding".to_string());
+                                    }
+                                    if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }
+                                }
+                                Err(_) => {
+                                    decode_error = Some("the row is not valid UTF-8 although the rest of the file is; \
+                                         re-export the file, or pass --encoding gb18030 if it is GBK".to_string());
+                                    Cell::Text(String::from_utf8_lossy(f).into_owned())
+                                }
+                            })
+                            .collect();
+                    Ok(Some(RawRow {
+                        number: *count,
+                        cells,
+                        decode_error,
+                    }))
+                }
+                Err(e) => Err(FileError::Csv {
+                    path: path.clone(),
+                    row: *count + 1,
+                    detail: e.to_string(),
+                }),
+            },
+            Rows::Sheet { rows } => Ok(rows.next().map(|(number, cells)| RawRow {
+                number,
+                cells,
+                decode_error: None,
+            })),
+        }
+    }
+}
+
+fn sniff_delimiter(head: &[u8], encoding: Encoding) -> u8 {
+    let text = match encoding {
+        Encoding::Utf16 => {
+            let (t, _) = encoding_rs::UTF_16LE.decode_with_bom_removal(head);
+            t.into_owned()
+        }
+        Encoding::Gb18030 => encoding_rs::GB18030.decode(head).0.into_owned(),
+        _ => String::from_utf8_lossy(head).into_owned(),
+    };
+    let first = text.lines().next().unwrap_or("");
+    let tabs = first.matches('\t').count();
+    let commas = first.matches(',').count();
+    if tabs > commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// A sheet's rows with their spreadsheet row numbers.
+pub type SheetRows = Vec<(u64, Vec<Cell>)>;
+
+/// Reads every sheet of a workbook into memory: (sheet name, rows with their numbers).
+pub fn xlsx_sheets(path: &Path) -> Result<Vec<(String, SheetRows)>, FileError> {
+    let bad = |detail: String| FileError::BadWorkbook {
+        path: path.into(),
+        detail,
+    };
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(path).map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| bad(format!("sheet {name}: {e}")))?;
+        let start_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
+        let start_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+        let rows = range
+            .rows()
+            .enumerate()
+            .map(|(i, row)| {
+                let mut cells = vec![Cell::Empty; start_col];
+                cells.extend(row.iter().map(cell_of));
+                (start_row + i as u64 + 1, cells)
+            })
+            .collect();
+        sheets.push((name, rows));
+    }
+    Ok(sheets)
+}
+
+fn cell_of(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => Cell::Serial(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+    }
+}

@@ -1,0 +1,194 @@
+//! Records → Arrow batches → the `stg_rows` staging table (sql/load/stage.sql).
+//!
+//! Arrow is the fast path into DuckDB: one column at a time instead of one value at a time.
+
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDateTime;
+use duckdb::arrow::array::{ArrayRef, BooleanBuilder, Int32Builder, Int64Builder, StringBuilder};
+use duckdb::arrow::datatypes::{DataType, Field, Schema};
+use duckdb::arrow::record_batch::RecordBatch;
+
+use super::row::Record;
+
+/// Rows per Arrow batch: large enough to amortise, small enough to keep memory flat.
+pub const BATCH_ROWS: usize = 50_000;
+
+/// Column builders in the order of `stg_rows`.
+pub struct Batch {
+    source_row: Int64Builder,
+    text: Vec<StringBuilder>,
+    times: Vec<Int64Builder>,
+    ints: Vec<Int32Builder>,
+    flags: Vec<BooleanBuilder>,
+    len: usize,
+}
+
+/// The columns of `stg_rows`, in order, and their kind.
+const COLUMNS: &[(&str, Kind)] = &[
+    ("source_row", Kind::Row),
+    ("ticket_id", Kind::Text(0)),
+    ("channel", Kind::Text(1)),
+    ("accepted_us", Kind::Time(0)),
+    ("appeal_type", Kind::Text(2)),
+    ("title", Kind::Text(3)),
+    ("content", Kind::Text(4)),
+    ("caller_hash", Kind::Text(5)),
+    ("phone_hash", Kind::Text(6)),
+    ("region_code", Kind::Text(7)),
+    ("region_name", Kind::Text(8)),
+    ("street", Kind::Text(9)),
+    ("address", Kind::Text(10)),
+    ("category", Kind::Text(11)),
+    ("category_l1", Kind::Text(12)),
+    ("category_l2", Kind::Text(13)),
+    ("category_l3", Kind::Text(14)),
+    ("is_enforcement", Kind::Flag(0)),
+    ("enforcement_field", Kind::Text(15)),
+    ("is_dispute", Kind::Flag(1)),
+    ("department", Kind::Text(16)),
+    ("co_departments", Kind::Text(17)),
+    ("dispatched_us", Kind::Time(1)),
+    ("signed_us", Kind::Time(2)),
+    ("due_us", Kind::Time(3)),
+    ("closed_us", Kind::Time(4)),
+    ("status", Kind::Text(18)),
+    ("extensions", Kind::Int(0)),
+    ("returns", Kind::Int(1)),
+    ("returned_by", Kind::Text(19)),
+    ("resolved", Kind::Text(20)),
+    ("callback_us", Kind::Time(5)),
+    ("satisfaction", Kind::Text(21)),
+    ("satisfaction_raw", Kind::Text(22)),
+    ("reopened", Kind::Flag(2)),
+    ("supervised", Kind::Flag(3)),
+    ("updated_us", Kind::Time(6)),
+];
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Row,
+    Text(usize),
+    Time(usize),
+    Int(usize),
+    Flag(usize),
+}
+
+fn micros(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp_micros()
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Batch {
+    /// Empty builders.
+    pub fn new() -> Batch {
+        Batch {
+            source_row: Int64Builder::with_capacity(BATCH_ROWS),
+            text: (0..23)
+                .map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16))
+                .collect(),
+            times: (0..7)
+                .map(|_| Int64Builder::with_capacity(BATCH_ROWS))
+                .collect(),
+            ints: (0..2)
+                .map(|_| Int32Builder::with_capacity(BATCH_ROWS))
+                .collect(),
+            flags: (0..4)
+                .map(|_| BooleanBuilder::with_capacity(BATCH_ROWS))
+                .collect(),
+            len: 0,
+        }
+    }
+
+    /// Rows held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether no rows are held.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Adds one record.
+    pub fn push(&mut self, r: Record) {
+        self.source_row.append_value(r.source_row as i64);
+        let [l1, l2, l3] = r.category_levels;
+        let texts: [Option<String>; 23] = [
+            Some(r.ticket_id),
+            r.channel,
+            r.appeal_type,
+            r.title,
+            r.content,
+            r.caller_hash,
+            r.phone_hash,
+            Some(r.region_code),
+            Some(r.region_name),
+            r.street,
+            r.address,
+            r.category,
+            l1,
+            l2,
+            l3,
+            r.enforcement_field,
+            r.department,
+            r.co_departments,
+            Some(r.status),
+            r.returned_by,
+            r.resolved,
+            r.satisfaction,
+            r.satisfaction_raw,
+        ];
+        for (b, v) in self.text.iter_mut().zip(texts) {
+            b.append_option(v);
+        }
+        let times = [
+            Some(r.accepted_at),
+            r.dispatched_at,
+            r.signed_at,
+            r.due_at,
+            r.closed_at,
+            r.callback_at,
+            r.updated_at,
+        ];
+        for (b, v) in self.times.iter_mut().zip(times) {
+            b.append_option(v.map(micros));
+        }
+        self.ints[0].append_option(r.extensions);
+        self.ints[1].append_option(r.returns);
+        for (b, v) in
+            self.flags
+                .iter_mut()
+                .zip([r.is_enforcement, r.is_dispute, r.reopened, r.supervised])
+        {
+            b.append_option(v);
+        }
+        self.len += 1;
+    }
+
+    /// Builds the batch and resets the builders.
+    pub fn finish(&mut self) -> Result<RecordBatch> {
+        let mut fields = Vec::with_capacity(COLUMNS.len());
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(COLUMNS.len());
+        for (name, kind) in COLUMNS {
+            let (dt, array): (DataType, ArrayRef) = match *kind {
+                Kind::Row => (DataType::Int64, Arc::new(self.source_row.finish())),
+                Kind::Text(i) => (DataType::Utf8, Arc::new(self.text[i].finish())),
+                Kind::Time(i) => (DataType::Int64, Arc::new(self.times[i].finish())),
+                Kind::Int(i) => (DataType::Int32, Arc::new(self.ints[i].finish())),
+                Kind::Flag(i) => (DataType::Boolean, Arc::new(self.flags[i].finish())),
+            };
+            fields.push(Field::new(*name, dt, true));
+            arrays.push(array);
+        }
+        self.len = 0;
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+            .context("building an Arrow batch")
+    }
+}

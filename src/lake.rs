@@ -1,0 +1,128 @@
+//! The Parquet lake: `lake/appeals/year=YYYY/month=MM/appeals.parquet`, the open copy of the
+//! warehouse that any engine reads.
+//!
+//! A load records the months it touched in `lake_pending` inside its own transaction; this
+//! module rewrites exactly those partitions, each to a temporary name and then renamed into
+//! place, and only then forgets them. A crash in between leaves the month pending, and the
+//! next run rewrites it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use duckdb::Connection;
+
+use crate::sql;
+
+/// Name of the one file in each partition.
+const PART_FILE: &str = "appeals.parquet";
+
+/// The folder of one month's partition.
+pub fn partition_dir(lake: &Path, table: &str, year: i32, month: u32) -> PathBuf {
+    lake.join(table)
+        .join(format!("year={year:04}"))
+        .join(format!("month={month:02}"))
+}
+
+/// What a lake sync did.
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    /// Partitions rewritten, as (year, month, rows).
+    pub written: Vec<(i32, u32, u64)>,
+    /// Partitions removed because the month no longer has rows.
+    pub removed: Vec<(i32, u32)>,
+}
+
+/// Rewrites every pending partition.
+///
+/// # Errors
+/// When a partition cannot be written; the month then stays pending.
+pub fn sync(conn: &Connection, lake: &Path) -> Result<SyncReport> {
+    remove_stray_temporaries(&lake.join("appeals"));
+    let mut stmt = conn.prepare(
+        "select distinct year, month from lake_pending where table_name = 'appeals' order by 1, 2",
+    )?;
+    let months: Vec<(i32, u32)> = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)? as u32))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut report = SyncReport::default();
+    for (year, month) in months {
+        let dir = partition_dir(lake, "appeals", year, month);
+        let start = format!("{year:04}-{month:02}-01 00:00:00");
+        let (ny, nm) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+        let end = format!("{ny:04}-{nm:02}-01 00:00:00");
+        conn.execute_batch("drop table if exists lake_part")?;
+        let create = format!(
+            "create temp table lake_part as {}",
+            sql::LAKE_APPEALS_MONTH.text
+        );
+        conn.execute(&create, duckdb::params![start, end])
+            .with_context(|| format!("selecting the rows of lake partition {year}-{month:02}"))?;
+        let rows: u64 =
+            conn.query_row("select count(*) from lake_part", [], |r| r.get::<_, i64>(0))? as u64;
+        let target = dir.join(PART_FILE);
+        if rows == 0 {
+            if target.exists() {
+                std::fs::remove_file(&target)
+                    .with_context(|| format!("cannot remove {}", target.display()))?;
+                let _ = std::fs::remove_dir(&dir);
+            }
+            report.removed.push((year, month));
+        } else {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let tmp = crate::fsutil::temp_beside(&target);
+            let copy = format!(
+                "copy lake_part to '{}' (format parquet, compression zstd, row_group_size 122880)",
+                tmp.display().to_string().replace('\'', "''")
+            );
+            let written = conn
+                .execute_batch(&copy)
+                .with_context(|| format!("writing {}", tmp.display()));
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+            std::fs::File::open(&tmp)
+                .and_then(|f| f.sync_all())
+                .with_context(|| format!("syncing {}", tmp.display()))?;
+            std::fs::rename(&tmp, &target)
+                .with_context(|| format!("cannot move {} into place", target.display()))?;
+            report.written.push((year, month, rows));
+        }
+        conn.execute(
+            "delete from lake_pending where table_name = 'appeals' and year = ? and month = ?",
+            duckdb::params![year, month as i32],
+        )?;
+    }
+    conn.execute_batch("drop table if exists lake_part")?;
+    Ok(report)
+}
+
+/// Temporary files left by a crash mid-write are never part of the lake.
+fn remove_stray_temporaries(root: &Path) {
+    let Ok(years) = std::fs::read_dir(root) else {
+        return;
+    };
+    for y in years.flatten() {
+        let Ok(months) = std::fs::read_dir(y.path()) else {
+            continue;
+        };
+        for m in months.flatten() {
+            let Ok(files) = std::fs::read_dir(m.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                if f.file_name().to_string_lossy().contains(".tmp-") {
+                    tracing::info!(file = %f.path().display(), "removing a temporary file left by an interrupted run");
+                    let _ = std::fs::remove_file(f.path());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! rexian (热线) turns 12345-hotline extracts into law-enforcement supervision work.
+//!
+//! The modules follow the data flow:
+//! * `config`: the workspace folder and its `rexian.toml`.
+//! * `reference`: regions, enforcement fields, departments, holiday calendars, header aliases.
+//! * `generate`: realistic monthly extracts with planted patterns (demo, tests, benchmarks).
+//! * `ingest`: extracts → validated, masked rows → the warehouse, every row accounted for.
+//! * `mask`: the keyed hash and the masks that keep personal data out of everything stored.
+//! * `warehouse`: the DuckDB file, its tables and reference dimensions.
+//! * `lake`: the Parquet copy, partitioned by year and month.
+//! * `sql`: the embedded `sql/` files and the helper that runs them.
+//! * `commands`: what each subcommand of the `rexian` binary does and prints.
+
+pub mod commands;
+pub mod config;
+pub mod fsutil;
+pub mod generate;
+pub mod ingest;
+pub mod lake;
+pub mod mask;
+pub mod period;
+pub mod reference;
+pub mod sql;
+pub mod warehouse;
+
+/// The version recorded in the load ledger and on every report.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Exit status for bad input: a file or argument value the user must fix.
+pub const EXIT_BAD_INPUT: u8 = 3;

@@ -1,0 +1,103 @@
+//! The SQL the product runs, kept in `sql/` files and embedded at build time, with the one
+//! helper that runs a file statement by statement.
+
+use std::sync::LazyLock;
+
+use anyhow::{Context, Result};
+use duckdb::{Connection, ToSql};
+use regex::Regex;
+
+/// One `.sql` file of the `sql/` tree.
+#[derive(Debug, Clone, Copy)]
+pub struct Script {
+    /// Its path under `sql/`, for messages.
+    pub name: &'static str,
+    /// Its text.
+    pub text: &'static str,
+}
+
+macro_rules! script {
+    ($path:literal) => {
+        Script {
+            name: $path,
+            text: include_str!(concat!("../sql/", $path)),
+        }
+    };
+}
+
+/// Core, ledger and lake-pending tables.
+pub const WAREHOUSE_SCHEMA: Script = script!("warehouse/schema.sql");
+/// Reference dimension tables.
+pub const WAREHOUSE_REFERENCE: Script = script!("warehouse/reference.sql");
+/// The working-day calendar.
+pub const WAREHOUSE_DIM_DATE: Script = script!("warehouse/dim_date.sql");
+/// The staging table of one file.
+pub const LOAD_STAGE: Script = script!("load/stage.sql");
+/// What happens to each staged row.
+pub const LOAD_CLASSIFY: Script = script!("load/classify.sql");
+/// Counts per action.
+pub const LOAD_COUNTS: Script = script!("load/counts.sql");
+/// Rejects of conflicting duplicates.
+pub const LOAD_CONFLICT_REJECTS: Script = script!("load/conflict_rejects.sql");
+/// Writing the classified rows.
+pub const LOAD_APPLY: Script = script!("load/apply.sql");
+/// The rows of one lake partition.
+pub const LAKE_APPEALS_MONTH: Script = script!("lake/appeals_month.sql");
+
+static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$(\d+)").expect("valid"));
+
+/// Splits a script into statements at semicolons that end a line.
+pub fn statements(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines() {
+        cur.push_str(line);
+        cur.push('\n');
+        // Our files keep `--` out of string literals, so this is where the code ends.
+        let code = line.split("--").next().unwrap_or("");
+        if code.trim_end().ends_with(';') {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .filter(|s| {
+            s.lines()
+                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+        })
+        .collect()
+}
+
+/// Runs every statement of a script; each gets the parameters it names (`$1`, `$2`, …).
+///
+/// # Errors
+/// DuckDB's error, with the script's name.
+pub fn run(conn: &Connection, script: Script, params: &[&dyn ToSql]) -> Result<()> {
+    for stmt in statements(script.text) {
+        let code: String = stmt
+            .lines()
+            .map(|l| l.split("--").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let n = PARAM
+            .captures_iter(&code)
+            .filter_map(|c| c[1].parse::<usize>().ok())
+            .max()
+            .unwrap_or(0);
+        conn.execute(&stmt, &params[..n.min(params.len())])
+            .with_context(|| format!("running sql/{}", script.name))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_on_line_end_semicolons_only() {
+        let s = statements("-- head\ncreate table a (x varchar); -- c\n\nselect ';'\n;\n-- tail\n");
+        assert_eq!(s.len(), 1 + 1, "{s:?}");
+        assert_eq!(statements(LOAD_APPLY.text).len(), 3);
+    }
+}

@@ -1,0 +1,140 @@
+//! GBK and XLSX round trips, generated files of every format, and every date variant.
+
+use rexian::generate::Format;
+
+use super::util::*;
+
+#[test]
+fn gbk_round_trip_equals_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = generate(dir.path(), "2024-02", "2024-02", 150, Format::Csv, 11);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let (gbk, _, bad) = encoding_rs::GB18030.encode(text.trim_start_matches('\u{feff}'));
+    assert!(!bad);
+    let gbk_path = dir.path().join("gbk").join("12345热线工单_2024-02.csv");
+    std::fs::create_dir_all(gbk_path.parent().unwrap()).unwrap();
+    std::fs::write(&gbk_path, &gbk).unwrap();
+
+    let a = TestWs::new();
+    let sa = loaded(&a.load(&files)[0]).clone();
+    let b = TestWs::new();
+    let sb = loaded(&b.load(&[gbk_path])[0]).clone();
+    assert_eq!(sa.encoding.as_deref(), Some("utf-8-bom"));
+    assert_eq!(sb.encoding.as_deref(), Some("gb18030"));
+    assert_eq!((sb.inserted, sb.rejected), (sa.inserted, 0));
+    assert_eq!(a.content_hash(), b.content_hash());
+}
+
+#[test]
+fn xlsx_round_trip_equals_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = generate(dir.path(), "2024-02", "2024-02", 150, Format::Csv, 12);
+    let (header, rows) = read_csv(&files[0]);
+    // The same rows as a workbook: times as real date cells, everything else as text.
+    let xlsx = dir.path().join("12345热线工单_2024-02.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd hh:mm:ss");
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, h).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            if v.is_empty() {
+                continue;
+            }
+            let is_time =
+                header[c as usize].contains("时间") || header[c as usize].contains("办结时");
+            match (
+                is_time,
+                rexian::ingest::parse_timestamp(&rexian::ingest::Cell::Text(v.clone())),
+            ) {
+                (true, Ok(Some(t))) => {
+                    let dt = rust_xlsxwriter::ExcelDateTime::parse_from_str(
+                        &t.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    )
+                    .unwrap();
+                    sheet.write_datetime_with_format(r, c, &dt, &fmt).unwrap();
+                }
+                _ => {
+                    sheet.write_string(r, c, v).unwrap();
+                }
+            }
+        }
+    }
+    book.save(&xlsx).unwrap();
+    let a = TestWs::new();
+    a.load(&files);
+    let b = TestWs::new();
+    let s = loaded(&b.load(&[xlsx])[0]).clone();
+    assert_eq!(s.format, "xlsx");
+    assert_eq!(s.rejected, 0);
+    assert_eq!(a.content_hash(), b.content_hash());
+}
+
+#[test]
+fn generated_files_of_every_format_load_cleanly() {
+    for format in [Format::Xlsx, Format::Csv, Format::CsvGbk] {
+        let t = TestWs::new();
+        let files = generate(
+            &t.dir.path().join("x"),
+            "2023-12",
+            "2024-01",
+            120,
+            format,
+            13,
+        );
+        for o in t.load(&files) {
+            let s = loaded(&o);
+            assert_eq!(s.rejected, 0, "{format:?}: {s:?}");
+            assert!(s.inserted > 100);
+        }
+    }
+}
+
+#[test]
+fn every_date_variant_means_the_same_moment() {
+    let t = TestWs::new();
+    let variants = [
+        "2024-03-05 08:05:00",
+        "2024/3/5 8:05",
+        "45356.3368055556",
+        "2024年3月5日 8时5分",
+        "2024-03-05T08:05:00",
+        "20240305080500",
+        "2024.3.5 8:05:00",
+    ];
+    let header: Vec<String> = ["工单编号", "受理时间", "所属区县", "诉求内容", "办理状态"]
+        .map(String::from)
+        .to_vec();
+    let rows: Vec<Vec<String>> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            vec![
+                format!("D{i}"),
+                v.to_string(),
+                "兖州区".into(),
+                "路灯不亮".into(),
+                "办理中".into(),
+            ]
+        })
+        .collect();
+    let path = t.dir.path().join("dates_2024-03.csv");
+    write_csv(&path, &header, &rows);
+    let s = loaded(&t.load(&[path])[0]).clone();
+    assert_eq!(
+        (s.inserted, s.rejected),
+        (variants.len() as u64, 0),
+        "{s:?}"
+    );
+    assert_eq!(
+        t.count("select count(distinct accepted_at) from appeals"),
+        1
+    );
+    assert_eq!(
+        t.count("select count(*) from appeals where accepted_at = timestamp '2024-03-05 08:05:00'"),
+        variants.len() as i64
+    );
+}

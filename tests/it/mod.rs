@@ -1,0 +1,12 @@
+//! Themed test modules and their shared helpers.
+
+mod util;
+
+mod accounting;
+mod cli;
+mod crash;
+mod formats;
+mod generate;
+mod hostile;
+mod lake;
+mod privacy;

@@ -1,0 +1,3 @@
+//! Integration tests: the real library and binary on generated data, in temporary workspaces.
+
+mod it;
