@@ -25,6 +25,8 @@ pub struct Config {
     pub time_zone: String,
     /// Where the warehouse, lake and working folders are.
     pub paths: Paths,
+    /// How the warehouse engine runs.
+    pub warehouse: WarehouseSettings,
     /// The pilot period, its baseline and its units.
     pub pilot: Pilot,
     /// Where the masking key comes from.
@@ -53,6 +55,14 @@ pub struct Paths {
     pub reports: PathBuf,
     /// Folder of reference CSVs; empty means the built-in copies.
     pub reference: PathBuf,
+}
+
+/// Settings of the DuckDB engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarehouseSettings {
+    /// DuckDB's memory limit, e.g. "1GB".
+    pub memory_limit: String,
 }
 
 /// The pilot's calendar and units (试点期、对照期、试点单位).
@@ -148,6 +158,17 @@ impl Config {
                 "[pilot] baseline_start {} is after baseline_end {}",
                 self.pilot.baseline_start,
                 self.pilot.baseline_end
+            );
+        }
+        let limit = self.warehouse.memory_limit.trim();
+        let digits = limit.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == ' ');
+        let unit = limit[digits.len()..].trim().to_ascii_uppercase();
+        if digits.parse::<f64>().is_err()
+            || !["KB", "MB", "GB", "TB", "KIB", "MIB", "GIB", "TIB"].contains(&unit.as_str())
+        {
+            bail!(
+                "[warehouse] memory_limit = {:?}; write a size such as \"1GB\" or \"512MB\"",
+                self.warehouse.memory_limit
             );
         }
         if !["auto", "utf-8", "gb18030"].contains(&self.ingest.encoding.as_str()) {
@@ -316,6 +337,7 @@ mod tests {
     #[test]
     fn unknown_key_and_bad_zone_are_refused() {
         assert!(Config::from_toml("[paths]\nlakes = \"x\"\n").is_err());
+        assert!(Config::from_toml("[warehouse]\nmemory_limit = \"lots\"\n").is_err());
         let e = Config::from_toml("time_zone = \"Mars/Olympus\"\n").unwrap_err();
         assert!(format!("{e:#}").contains("IANA"), "{e:#}");
     }

@@ -56,15 +56,18 @@ pub fn sync(conn: &Connection, lake: &Path) -> Result<SyncReport> {
             (year, month + 1)
         };
         let end = format!("{ny:04}-{nm:02}-01 00:00:00");
-        conn.execute_batch("drop table if exists lake_part")?;
-        let create = format!(
-            "create temp table lake_part as {}",
-            sql::LAKE_APPEALS_MONTH.text
-        );
-        conn.execute(&create, duckdb::params![start, end])
-            .with_context(|| format!("selecting the rows of lake partition {year}-{month:02}"))?;
-        let rows: u64 =
-            conn.query_row("select count(*) from lake_part", [], |r| r.get::<_, i64>(0))? as u64;
+        // The bounds are our own formatted timestamps, so they can stand in the text (COPY
+        // takes no parameters).
+        let query = sql::LAKE_APPEALS_MONTH
+            .text
+            .replace("$1", &format!("'{start}'"))
+            .replace("$2", &format!("'{end}'"));
+        let rows: u64 = conn
+            .query_row(&format!("select count(*) from ({query})"), [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .with_context(|| format!("counting the rows of lake partition {year}-{month:02}"))?
+            as u64;
         let target = dir.join(PART_FILE);
         if rows == 0 {
             if target.exists() {
@@ -78,7 +81,7 @@ pub fn sync(conn: &Connection, lake: &Path) -> Result<SyncReport> {
                 .with_context(|| format!("cannot create {}", dir.display()))?;
             let tmp = crate::fsutil::temp_beside(&target);
             let copy = format!(
-                "copy lake_part to '{}' (format parquet, compression zstd, row_group_size 122880)",
+                "copy ({query}) to '{}' (format parquet, compression zstd, row_group_size 122880)",
                 tmp.display().to_string().replace('\'', "''")
             );
             let written = conn
@@ -100,7 +103,6 @@ pub fn sync(conn: &Connection, lake: &Path) -> Result<SyncReport> {
             duckdb::params![year, month as i32],
         )?;
     }
-    conn.execute_batch("drop table if exists lake_part")?;
     Ok(report)
 }
 

@@ -9,8 +9,11 @@
 //! * `warehouse`: the DuckDB file, its tables and reference dimensions.
 //! * `lake`: the Parquet copy, partitioned by year and month.
 //! * `sql`: the embedded `sql/` files and the helper that runs them.
+//! * `refresh`: builds the layered SQL models in `sql/models/` in dependency order.
+//! * `check`: data tests, one query per file in `sql/checks/`.
 //! * `commands`: what each subcommand of the `rexian` binary does and prints.
 
+pub mod check;
 pub mod commands;
 pub mod config;
 pub mod fsutil;
@@ -20,6 +23,7 @@ pub mod lake;
 pub mod mask;
 pub mod period;
 pub mod reference;
+pub mod refresh;
 pub mod sql;
 pub mod warehouse;
 
@@ -28,3 +32,6 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Exit status for bad input: a file or argument value the user must fix.
 pub const EXIT_BAD_INPUT: u8 = 3;
+
+/// Exit status when a data check fails.
+pub const EXIT_CHECKS_FAILED: u8 = 4;

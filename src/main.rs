@@ -17,7 +17,7 @@ use rexian::period::YearMonth;
 ///
 /// Every command works on a workspace: a folder with a rexian.toml (create one with
 /// `rexian init DIR`). Exit status: 0 success, 1 failure, 2 bad usage, 3 bad input (a file
-/// was refused; the others were still loaded).
+/// was refused; the others were still loaded), 4 a data check failed.
 #[derive(Debug, Parser)]
 #[command(name = "rexian", version, max_term_width = 100)]
 struct Cli {
@@ -105,6 +105,17 @@ enum Command {
         quiet: bool,
     },
 
+    /// Rebuild the SQL models (sql/models/: staging → core → marts) in dependency order, then
+    /// run the checks.
+    ///
+    /// Exit status 4 when a check fails.
+    Refresh,
+
+    /// Run the data checks (sql/checks/*.sql) and show each failing one with sample rows.
+    ///
+    /// Exit status 4 when any check fails.
+    Check,
+
     /// Show the load ledger, newest first.
     Ledger {
         /// How many loads to show.
@@ -142,6 +153,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::BadInput) => ExitCode::from(rexian::EXIT_BAD_INPUT),
+        Ok(Status::ChecksFailed) => ExitCode::from(rexian::EXIT_CHECKS_FAILED),
         Err(err) => {
             if let Some(e) = err.downcast_ref::<std::io::Error>() {
                 if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -208,6 +220,14 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 progress: !quiet,
             };
             return Ok(commands::ingest::run(&ws, &paths, opts)?.0);
+        }
+        Command::Refresh => {
+            let ws = Workspace::open(&cli.workspace)?;
+            return commands::refresh::run(&ws);
+        }
+        Command::Check => {
+            let ws = Workspace::open(&cli.workspace)?;
+            return commands::check::run(&ws);
         }
         Command::Ledger { limit } => {
             let ws = Workspace::open(&cli.workspace)?;

@@ -35,6 +35,8 @@ pub const WAREHOUSE_DIM_DATE: Script = script!("warehouse/dim_date.sql");
 pub const LOAD_STAGE: Script = script!("load/stage.sql");
 /// What happens to each staged row.
 pub const LOAD_CLASSIFY: Script = script!("load/classify.sql");
+/// What happens to each staged row, for files with one row per ticket.
+pub const LOAD_CLASSIFY_UNIQUE: Script = script!("load/classify_unique.sql");
 /// Counts per action.
 pub const LOAD_COUNTS: Script = script!("load/counts.sql");
 /// Rejects of conflicting duplicates.
@@ -43,6 +45,16 @@ pub const LOAD_CONFLICT_REJECTS: Script = script!("load/conflict_rejects.sql");
 pub const LOAD_APPLY: Script = script!("load/apply.sql");
 /// The rows of one lake partition.
 pub const LAKE_APPEALS_MONTH: Script = script!("lake/appeals_month.sql");
+
+include!(concat!(env!("OUT_DIR"), "/sql_files.rs"));
+
+/// The embedded files whose path (relative to `sql/`) starts with `prefix`, in name order.
+pub fn files_under(prefix: &str) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    FILES
+        .iter()
+        .copied()
+        .filter(move |(p, _)| p.starts_with(prefix))
+}
 
 static PARAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\$(\d+)").expect("valid"));
 

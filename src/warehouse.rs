@@ -82,6 +82,22 @@ pub fn open(path: &Path, access: Access, wait: Duration) -> Result<Connection> {
     }
 }
 
+/// Applies the workspace's engine settings to a connection.
+///
+/// # Errors
+/// DuckDB's error for a bad setting.
+pub fn apply_settings(
+    conn: &Connection,
+    settings: &crate::config::WarehouseSettings,
+) -> Result<()> {
+    // Validated in the configuration; a size has no quote in it.
+    conn.execute_batch(&format!(
+        "set memory_limit = '{}'",
+        settings.memory_limit.replace('\'', "")
+    ))
+    .context("applying [warehouse] memory_limit")
+}
+
 fn is_lock_error(e: &duckdb::Error) -> bool {
     let m = e.to_string();
     m.contains("Could not set lock") || m.contains("Conflicting lock")

@@ -4,24 +4,25 @@
 insert into lake_pending
 select distinct 'appeals', year(m), month(m)
 from (
-    select accepted_at as m from stg_appeals where action in ('insert', 'update')
+    select accepted_at as m from stg_actions where action in ('insert', 'update')
     union all
-    select existing_accepted_at from stg_appeals where action = 'update'
+    select existing_accepted_at from stg_actions where action = 'update'
 );
 
 delete from appeals
-where ticket_id in (select ticket_id from stg_appeals where action = 'update');
+where ticket_id in (select ticket_id from stg_actions where action = 'update');
 
 insert into appeals
 select
-    ticket_id, channel, accepted_at, appeal_type, title, content, caller_hash, phone_hash,
-    region_code, region_name, street, address, category, category_l1, category_l2,
-    category_l3, is_enforcement, enforcement_field, is_dispute, department, co_departments,
-    dispatched_at, signed_at, due_at, closed_at, status, extensions, returns, returned_by,
-    resolved, callback_at, satisfaction, satisfaction_raw, reopened, supervised, updated_at,
-    state_at, state_hash,
+    r.ticket_id, r.channel, r.accepted_at, r.appeal_type, r.title, r.content, r.caller_hash,
+    r.phone_hash, r.region_code, r.region_name, r.street, r.address, r.category,
+    r.category_l1, r.category_l2, r.category_l3, r.is_enforcement, r.enforcement_field,
+    r.is_dispute, r.department, r.co_departments, r.dispatched_at, r.signed_at, r.due_at,
+    r.closed_at, r.status, r.extensions, r.returns, r.returned_by, r.resolved,
+    r.callback_at, r.satisfaction, r.satisfaction_raw, r.reopened, r.supervised,
+    r.updated_at, a.state_at, a.state_hash,
     cast($1 as integer) as load_id,
-    cast(source_row as integer) as source_row
-from stg_appeals
-where action in ('insert', 'update')
-order by accepted_at, ticket_id;
+    cast(r.source_row as integer) as source_row
+from stg_rows as r
+inner join stg_actions as a on a.source_row = r.source_row
+where a.action in ('insert', 'update');

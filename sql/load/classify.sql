@@ -1,4 +1,6 @@
--- Decides what happens to each staged row of one file. Parameter $1: the extract's as-of time.
+-- Decides what happens to each staged row of a file that may hold a ticket more than once.
+-- Parameter $1: the extract's as-of time. (classify_unique.sql is the same decision for the
+-- common case of one row per ticket, without the window functions.)
 --
 --   conflict    the file holds the same ticket more than once, with different content and
 --               nothing (an update time) to tell which is newer: every such row is rejected
@@ -8,70 +10,16 @@
 --   stale       the warehouse holds a newer state (an older extract loaded late): skipped
 --   update      a newer state of a known ticket
 
-create or replace temp table stg_appeals as
+create or replace temp table stg_actions as
 with staged as (
     select
         source_row,
         ticket_id,
-        channel,
-        make_timestamp(accepted_us) as accepted_at,
-        appeal_type,
-        title,
-        content,
-        caller_hash,
-        phone_hash,
-        region_code,
-        region_name,
-        street,
-        address,
-        category,
-        category_l1,
-        category_l2,
-        category_l3,
-        is_enforcement,
-        enforcement_field,
-        is_dispute,
-        department,
-        co_departments,
-        make_timestamp(dispatched_us) as dispatched_at,
-        make_timestamp(signed_us) as signed_at,
-        make_timestamp(due_us) as due_at,
-        make_timestamp(closed_us) as closed_at,
-        status,
-        extensions,
-        returns,
-        returned_by,
-        resolved,
-        make_timestamp(callback_us) as callback_at,
-        satisfaction,
-        satisfaction_raw,
-        reopened,
-        supervised,
-        make_timestamp(updated_us) as updated_at,
-        coalesce(make_timestamp(updated_us), cast($1 as timestamp)) as state_at
+        accepted_at,
+        updated_at,
+        state_hash,
+        coalesce(updated_at, cast($1 as timestamp)) as state_at
     from stg_rows
-),
-
-hashed as (
-    select
-        *,
-        md5(concat_ws(chr(31),
-            ticket_id, coalesce(channel, '∅'), accepted_at, coalesce(appeal_type, '∅'),
-            coalesce(title, '∅'), coalesce(content, '∅'), coalesce(caller_hash, '∅'),
-            coalesce(phone_hash, '∅'), region_code, coalesce(street, '∅'),
-            coalesce(address, '∅'), coalesce(category, '∅'),
-            coalesce(cast(is_enforcement as varchar), '∅'), coalesce(enforcement_field, '∅'),
-            coalesce(cast(is_dispute as varchar), '∅'), coalesce(department, '∅'),
-            coalesce(co_departments, '∅'), coalesce(cast(dispatched_at as varchar), '∅'),
-            coalesce(cast(signed_at as varchar), '∅'), coalesce(cast(due_at as varchar), '∅'),
-            coalesce(cast(closed_at as varchar), '∅'), status,
-            coalesce(cast(extensions as varchar), '∅'), coalesce(cast(returns as varchar), '∅'),
-            coalesce(returned_by, '∅'), coalesce(resolved, '∅'),
-            coalesce(cast(callback_at as varchar), '∅'), coalesce(satisfaction_raw, '∅'),
-            coalesce(cast(reopened as varchar), '∅'), coalesce(cast(supervised as varchar), '∅'),
-            coalesce(cast(updated_at as varchar), '∅')
-        )) as state_hash
-    from staged
 ),
 
 ranked as (
@@ -81,11 +29,13 @@ ranked as (
         row_number() over (
             partition by ticket_id order by updated_at desc nulls last, source_row desc
         ) as copy_rank
-    from hashed
+    from staged
 ),
 
 conflicts as (
-    select ticket_id, string_agg(cast(source_row as varchar), ', ' order by source_row) as rows
+    select
+        ticket_id,
+        string_agg(cast(source_row as varchar), ', ' order by source_row) as rows
     from ranked
     where updated_at is not distinct from newest_update
     group by ticket_id
@@ -94,7 +44,11 @@ conflicts as (
 
 final as (
     select
-        ranked.*,
+        ranked.source_row,
+        ranked.ticket_id,
+        ranked.accepted_at,
+        ranked.state_at,
+        ranked.state_hash,
         conflicts.rows as conflict_rows,
         existing.accepted_at as existing_accepted_at,
         case
@@ -110,4 +64,4 @@ final as (
     left join appeals as existing on existing.ticket_id = ranked.ticket_id
 )
 
-select * exclude (newest_update, copy_rank) from final
+select * from final

@@ -4,12 +4,16 @@ insert into load_rejects
 select
     cast($1 as integer),
     $2,
-    source_row,
+    a.source_row,
     $3,
-    '工单编号 ' || ticket_id || ' appears in rows ' || conflict_rows
+    '工单编号 ' || a.ticket_id || ' appears in rows ' || a.conflict_rows
         || ' of this file with different content and no 更新时间 to tell which is newer;'
         || ' keep one row per ticket (or add an update-time column) and load the file again',
-    cast(to_json(struct_pack(ticket_id, status, accepted_at, closed_at, department)) as varchar)
-from stg_appeals
-where action = 'conflict'
-order by source_row
+    cast(to_json(struct_pack(
+        ticket_id := r.ticket_id, status := r.status, accepted_at := r.accepted_at,
+        closed_at := r.closed_at, department := r.department
+    )) as varchar)
+from stg_actions as a
+inner join stg_rows as r on r.source_row = a.source_row
+where a.action = 'conflict'
+order by a.source_row

@@ -6,4 +6,4 @@ select
     count(*) filter (where action = 'stale') as stale,
     count(*) filter (where action = 'superseded') as superseded,
     count(*) filter (where action = 'conflict') as conflicts
-from stg_appeals
+from stg_actions

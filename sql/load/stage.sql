@@ -1,12 +1,11 @@
--- The rows of one file after parsing, validation and masking, as the Rust side appends them.
--- Times arrive as microseconds since 1970-01-01 in local time (Arrow-friendly); classify.sql
--- turns them into timestamps.
+-- The rows of one file after parsing, validation and masking, as the Rust side appends them
+-- (Arrow batches). state_hash digests the row's content, provenance excluded.
 
 create or replace temp table stg_rows (
     source_row          bigint not null,
     ticket_id           varchar not null,
     channel             varchar,
-    accepted_us         bigint not null,
+    accepted_at         timestamp not null,
     appeal_type         varchar,
     title               varchar,
     content             varchar,
@@ -25,19 +24,20 @@ create or replace temp table stg_rows (
     is_dispute          boolean,
     department          varchar,
     co_departments      varchar,
-    dispatched_us       bigint,
-    signed_us           bigint,
-    due_us              bigint,
-    closed_us           bigint,
+    dispatched_at       timestamp,
+    signed_at           timestamp,
+    due_at              timestamp,
+    closed_at           timestamp,
     status              varchar not null,
     extensions          integer,
     returns             integer,
     returned_by         varchar,
     resolved            varchar,
-    callback_us         bigint,
+    callback_at         timestamp,
     satisfaction        varchar,
     satisfaction_raw    varchar,
     reopened            boolean,
     supervised          boolean,
-    updated_us          bigint
+    updated_at          timestamp,
+    state_hash          varchar not null
 )

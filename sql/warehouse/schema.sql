@@ -88,3 +88,14 @@ create table if not exists lake_pending (
     year                integer not null,
     month               integer not null
 );
+
+-- One row per model built by `rexian refresh`.
+create table if not exists model_builds (
+    build_id            integer not null,
+    model               varchar not null,
+    materialized        varchar not null,  -- view / table
+    rows_built          bigint,            -- tables only
+    seconds             double not null,
+    built_at            timestamptz not null,
+    rexian_version      varchar not null
+);

@@ -1,11 +1,13 @@
 //! One file per subcommand: what it does and what it prints. `main.rs` parses the command
 //! line and calls these.
 
+pub mod check;
 pub mod demo;
 pub mod generate;
 pub mod ingest;
 pub mod init;
 pub mod ledger;
+pub mod refresh;
 
 /// The outcome of a command for the process's exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,4 +16,6 @@ pub enum Status {
     Success,
     /// Done, but some input was refused (exit status 3).
     BadInput,
+    /// A data check failed (exit status 4).
+    ChecksFailed,
 }

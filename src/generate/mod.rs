@@ -174,8 +174,8 @@ pub fn generate(
     if opts.from > opts.to {
         bail!("--from {} is after --to {}", opts.from, opts.to);
     }
-    if opts.per_month == 0 {
-        bail!("--per-month must be at least 1");
+    if opts.per_month == 0 || opts.per_month > ticket::MAX_PER_MONTH {
+        bail!("--per-month must be from 1 to {}", ticket::MAX_PER_MONTH);
     }
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create the output folder {}", opts.out.display()))?;

@@ -27,16 +27,21 @@ pub enum Slot {
     Major(u32),
 }
 
+/// The most ordinary appeals a month can have, so that slot codes stay unique.
+pub const MAX_PER_MONTH: u32 = 50_000_000;
+
 impl Slot {
     /// A number unique to the slot within its month, part of the ticket id and its seed.
     pub fn code(self) -> u64 {
         match self {
             Slot::Normal { n, .. } => n as u64,
-            Slot::Bounce(k) => 9_000_000 + k as u64,
-            Slot::RepeatAddress => 9_100_000,
-            Slot::Spike(k) => 9_200_000 + k as u64,
-            Slot::Widespread(r, k) => 9_300_000 + r as u64 * 1000 + k as u64,
-            Slot::Major(k) => 9_400_000 + k as u64,
+            // Planted slots live above every ordinary one (at most MAX_PER_MONTH a month), each
+            // kind in its own block of ten million, wide enough for MAX_PER_MONTH.
+            Slot::Bounce(k) => 100_000_000 + k as u64,
+            Slot::RepeatAddress => 110_000_000,
+            Slot::Spike(k) => 120_000_000 + k as u64,
+            Slot::Widespread(r, k) => 130_000_000 + r as u64 * 2_000_000 + k as u64,
+            Slot::Major(k) => 140_000_000 + k as u64,
         }
     }
 }

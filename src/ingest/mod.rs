@@ -12,6 +12,7 @@
 mod error;
 mod headers;
 mod parse;
+mod pipeline;
 mod row;
 mod source;
 mod stage;
@@ -187,6 +188,7 @@ impl<'a> Loader<'a> {
             warehouse::Access::ReadWrite,
             warehouse::LOCK_WAIT,
         )?;
+        warehouse::apply_settings(&conn, &ws.config.warehouse)?;
         Ok(Loader {
             ws,
             reference,
@@ -269,16 +271,25 @@ impl<'a> Loader<'a> {
             }
         }
         let (kind, head) = source::sniff(path)?;
+        let bar = self.progress_bar(path, bytes);
         let mut streams: Vec<(Option<String>, Rows)> = Vec::new();
         let mut encoding = None;
         match kind {
             FileKind::Csv => {
                 let enc = source::detect_encoding(path, &head, self.opts.encoding)?;
                 encoding = Some(enc.name().to_string());
-                streams.push((None, Rows::csv(path, enc, &head)?));
+                streams.push((None, Rows::csv(path, enc, &head, bar.clone())?));
             }
             FileKind::Xlsx => {
-                for (name, rows) in source::xlsx_sheets(path)? {
+                let sheets = source::xlsx_sheets(path)?;
+                if let Some(b) = &bar {
+                    // A workbook is read whole first; its progress counts rows.
+                    b.set_length(sheets.iter().map(|s| s.1.len() as u64).sum());
+                    b.set_style(progress_style(
+                        "{prefix} [{bar:30}] {pos}/{len} rows {elapsed}",
+                    ));
+                }
+                for (name, rows) in sheets {
                     streams.push((
                         Some(name),
                         Rows::Sheet {
@@ -289,7 +300,6 @@ impl<'a> Loader<'a> {
             }
         }
 
-        let bar = self.progress_bar(path, bytes);
         let aliases = Aliases::new(&self.reference);
         let now = Utc::now().with_timezone(&self.ws.config.tz()).naive_local();
         let mut rejections: Vec<Rejection> = Vec::new();
@@ -356,42 +366,32 @@ impl<'a> Loader<'a> {
                     earliest: self.ws.config.ingest.earliest_date,
                     latest: now + chrono::Duration::days(1),
                 };
-                while let Some(raw) = rows.next_row()? {
-                    if raw.cells.iter().all(Cell::is_blank) && raw.decode_error.is_none() {
-                        blank_rows += 1;
-                        continue;
+                pipeline::run(&mut rows, &parser, |parsed| {
+                    blank_rows += parsed.blank;
+                    rows_read += parsed.rows;
+                    if let (Some(b), FileKind::Xlsx) = (&bar, kind) {
+                        b.set_position(rows_read + blank_rows);
                     }
-                    rows_read += 1;
-                    if rows_read.is_multiple_of(8192) {
-                        if let Some(b) = &bar {
-                            b.set_message(format!("{rows_read} rows"));
-                            if kind == FileKind::Xlsx {
-                                b.tick();
-                            }
+                    rejections.extend(parsed.rejections);
+                    for rec in parsed.records {
+                        let events = [
+                            rec.closed_at,
+                            rec.callback_at,
+                            rec.signed_at,
+                            rec.dispatched_at,
+                            Some(rec.accepted_at),
+                        ];
+                        latest_event = latest_event.max(events.into_iter().flatten().max());
+                        accepted += 1;
+                        batch.push(rec);
+                        if batch.len() >= stage::BATCH_ROWS {
+                            appender.append_record_batch(batch.finish()?)?;
                         }
                     }
-                    match parser.parse(&raw) {
-                        Ok(rec) => {
-                            let events = [
-                                rec.closed_at,
-                                rec.callback_at,
-                                rec.signed_at,
-                                rec.dispatched_at,
-                                Some(rec.accepted_at),
-                            ];
-                            let latest = events.into_iter().flatten().max();
-                            latest_event = latest_event.max(latest);
-                            accepted += 1;
-                            batch.push(rec);
-                            if batch.len() >= stage::BATCH_ROWS {
-                                appender.append_record_batch(batch.finish()?)?;
-                            }
-                        }
-                        Err(rej) => rejections.push(rej),
-                    }
-                }
+                    Ok(())
+                })?;
                 if let Some(b) = &bar {
-                    b.set_position(bytes);
+                    b.set_position(b.length().unwrap_or(0));
                 }
             }
             if !batch.is_empty() {
@@ -402,6 +402,13 @@ impl<'a> Loader<'a> {
         if let Some(b) = &bar {
             b.finish_and_clear();
         }
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            rows_read,
+            "read, checked and staged"
+        );
+        // Workers finish chunks in any order; the clerk reads rejects in file order.
+        rejections.sort_by_key(|r| r.row);
         if rows_read == 0 {
             drop(tx);
             return Err(match header_error {
@@ -438,7 +445,19 @@ impl<'a> Loader<'a> {
         };
 
         warehouse::sync_reference(&tx, &self.reference)?;
-        sql::run(&tx, sql::LOAD_CLASSIFY, &[&as_of.to_string()])?;
+        // The window functions that sort out repeated tickets are only needed when a ticket
+        // is repeated; most extracts have one row per ticket.
+        let repeated: i64 = tx.query_row(
+            "select count(*) - count(distinct ticket_id) from stg_rows",
+            [],
+            |r| r.get(0),
+        )?;
+        let classify = if repeated > 0 {
+            sql::LOAD_CLASSIFY
+        } else {
+            sql::LOAD_CLASSIFY_UNIQUE
+        };
+        sql::run(&tx, classify, &[&as_of.to_string()])?;
         let counts: [i64; 6] = tx.query_row(sql::LOAD_COUNTS.text, [], |r| {
             Ok([
                 r.get(0)?,
@@ -450,6 +469,7 @@ impl<'a> Loader<'a> {
             ])
         })?;
         let [inserted, updated, unchanged, stale, superseded, conflicts] = counts.map(|c| c as u64);
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "classified");
         let load_id: i32 = tx.query_row(
             "select coalesce(max(load_id), 0) + 1 from load_ledger",
             [],
@@ -477,7 +497,7 @@ impl<'a> Loader<'a> {
         }
         let months: Vec<String> = {
             let mut stmt = tx.prepare(
-                "select distinct strftime(accepted_at, '%Y-%m') from stg_appeals where action in ('insert', 'update') order by 1",
+                "select distinct strftime(accepted_at, '%Y-%m') from stg_actions where action in ('insert', 'update') order by 1",
             )?;
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<Result<_, _>>()?
@@ -539,8 +559,10 @@ impl<'a> Loader<'a> {
                 crate::VERSION,
             ],
         )?;
-        tx.execute_batch("drop table if exists stg_rows; drop table if exists stg_appeals;")?;
+        tx.execute_batch("drop table if exists stg_rows; drop table if exists stg_actions;")?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "applied");
         tx.commit().context("committing the load")?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "committed");
 
         let mut summary = LoadSummary {
             load_id,
@@ -639,15 +661,19 @@ impl<'a> Loader<'a> {
             return None;
         }
         let bar = indicatif::ProgressBar::new(bytes);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {msg} {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
+        bar.set_style(progress_style(
+            "{prefix} [{bar:30}] {bytes}/{total_bytes} {elapsed}",
+        ));
         bar.set_prefix(file_name(path));
         bar.enable_steady_tick(std::time::Duration::from_millis(200));
         Some(bar)
     }
+}
+
+fn progress_style(template: &str) -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ")
 }
 
 fn file_name(path: &Path) -> String {

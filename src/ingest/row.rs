@@ -81,6 +81,76 @@ pub struct Record {
     pub supervised: Option<bool>,
     /// The ticket's own update time.
     pub updated_at: Option<NaiveDateTime>,
+    /// Digest of the content, see [`Record::state_hash`].
+    pub state_hash: String,
+}
+
+impl Record {
+    /// A digest of everything the row says about its ticket (provenance excluded): equal
+    /// digests mean an unchanged ticket. SHA-256 (hardware-accelerated where the CPU has it),
+    /// first 128 bits in hex; stable across releases, unlike a general-purpose hasher.
+    pub fn state_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut text = |v: Option<&str>| {
+            match v {
+                Some(s) => {
+                    h.update([1u8]);
+                    h.update(s.as_bytes());
+                }
+                None => h.update([0u8]),
+            }
+            h.update([0x1Fu8]);
+        };
+        let time = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc().timestamp_micros().to_string());
+        let int = |i: Option<i32>| i.map(|i| i.to_string());
+        let flag = |b: Option<bool>| b.map(|b| if b { "1" } else { "0" }.to_string());
+        let [l1, l2, l3] = &self.category_levels;
+        let owned: [Option<String>; 13] = [
+            time(Some(self.accepted_at)),
+            time(self.dispatched_at),
+            time(self.signed_at),
+            time(self.due_at),
+            time(self.closed_at),
+            time(self.callback_at),
+            time(self.updated_at),
+            int(self.extensions),
+            int(self.returns),
+            flag(self.is_enforcement),
+            flag(self.is_dispute),
+            flag(self.reopened),
+            flag(self.supervised),
+        ];
+        for v in [
+            Some(self.ticket_id.as_str()),
+            self.channel.as_deref(),
+            self.appeal_type.as_deref(),
+            self.title.as_deref(),
+            self.content.as_deref(),
+            self.caller_hash.as_deref(),
+            self.phone_hash.as_deref(),
+            Some(self.region_code.as_str()),
+            self.street.as_deref(),
+            self.address.as_deref(),
+            self.category.as_deref(),
+            l1.as_deref(),
+            l2.as_deref(),
+            l3.as_deref(),
+            self.enforcement_field.as_deref(),
+            self.department.as_deref(),
+            self.co_departments.as_deref(),
+            Some(self.status.as_str()),
+            self.returned_by.as_deref(),
+            self.resolved.as_deref(),
+            self.satisfaction_raw.as_deref(),
+        ] {
+            text(v);
+        }
+        for v in &owned {
+            text(v.as_deref());
+        }
+        hex::encode(&h.finalize()[..16])
+    }
 }
 
 /// A rejected row: where and why.
@@ -345,7 +415,7 @@ impl RowParser<'_> {
         };
         let (category, category_levels) = self.category(raw)?;
 
-        Ok(Record {
+        let mut record = Record {
             source_row: raw.number,
             ticket_id,
             channel: self.text(raw, "channel")?,
@@ -383,7 +453,10 @@ impl RowParser<'_> {
             reopened: self.flag(raw, "reopened")?,
             supervised: self.flag(raw, "supervised")?,
             updated_at,
-        })
+            state_hash: String::new(),
+        };
+        record.state_hash = record.state_hash();
+        Ok(record)
     }
 
     /// The category path, from one joined column or from level columns.

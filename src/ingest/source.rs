@@ -236,11 +236,21 @@ pub enum Rows {
 
 impl Rows {
     /// Opens a CSV file for reading with the given encoding.
-    pub fn csv(path: &Path, encoding: Encoding, head: &[u8]) -> Result<Rows, FileError> {
+    /// `progress`, when given, advances with the bytes read.
+    pub fn csv(
+        path: &Path,
+        encoding: Encoding,
+        head: &[u8],
+        progress: Option<indicatif::ProgressBar>,
+    ) -> Result<Rows, FileError> {
         let mut file = File::open(path).map_err(|e| FileError::io(path, e))?;
         file.seek(SeekFrom::Start(0))
             .map_err(|e| FileError::io(path, e))?;
-        let buffered = BufReader::with_capacity(1 << 20, file);
+        let raw: Box<dyn Read + Send> = match progress {
+            Some(bar) => Box::new(bar.wrap_read(file)),
+            None => Box::new(file),
+        };
+        let buffered = BufReader::with_capacity(1 << 20, raw);
         let (input, lossy): (Box<dyn Read + Send>, bool) = match encoding {
             Encoding::Utf8 | Encoding::Utf8Bom => (
                 Box::new(

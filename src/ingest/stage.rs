@@ -6,8 +6,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDateTime;
-use duckdb::arrow::array::{ArrayRef, BooleanBuilder, Int32Builder, Int64Builder, StringBuilder};
-use duckdb::arrow::datatypes::{DataType, Field, Schema};
+use duckdb::arrow::array::{
+    ArrayRef, BooleanBuilder, Int32Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
+};
+use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
 
 use super::row::Record;
@@ -19,7 +22,7 @@ pub const BATCH_ROWS: usize = 50_000;
 pub struct Batch {
     source_row: Int64Builder,
     text: Vec<StringBuilder>,
-    times: Vec<Int64Builder>,
+    times: Vec<TimestampMicrosecondBuilder>,
     ints: Vec<Int32Builder>,
     flags: Vec<BooleanBuilder>,
     len: usize,
@@ -30,7 +33,7 @@ const COLUMNS: &[(&str, Kind)] = &[
     ("source_row", Kind::Row),
     ("ticket_id", Kind::Text(0)),
     ("channel", Kind::Text(1)),
-    ("accepted_us", Kind::Time(0)),
+    ("accepted_at", Kind::Time(0)),
     ("appeal_type", Kind::Text(2)),
     ("title", Kind::Text(3)),
     ("content", Kind::Text(4)),
@@ -49,21 +52,22 @@ const COLUMNS: &[(&str, Kind)] = &[
     ("is_dispute", Kind::Flag(1)),
     ("department", Kind::Text(16)),
     ("co_departments", Kind::Text(17)),
-    ("dispatched_us", Kind::Time(1)),
-    ("signed_us", Kind::Time(2)),
-    ("due_us", Kind::Time(3)),
-    ("closed_us", Kind::Time(4)),
+    ("dispatched_at", Kind::Time(1)),
+    ("signed_at", Kind::Time(2)),
+    ("due_at", Kind::Time(3)),
+    ("closed_at", Kind::Time(4)),
     ("status", Kind::Text(18)),
     ("extensions", Kind::Int(0)),
     ("returns", Kind::Int(1)),
     ("returned_by", Kind::Text(19)),
     ("resolved", Kind::Text(20)),
-    ("callback_us", Kind::Time(5)),
+    ("callback_at", Kind::Time(5)),
     ("satisfaction", Kind::Text(21)),
     ("satisfaction_raw", Kind::Text(22)),
     ("reopened", Kind::Flag(2)),
     ("supervised", Kind::Flag(3)),
-    ("updated_us", Kind::Time(6)),
+    ("updated_at", Kind::Time(6)),
+    ("state_hash", Kind::Text(23)),
 ];
 
 #[derive(Clone, Copy)]
@@ -90,11 +94,11 @@ impl Batch {
     pub fn new() -> Batch {
         Batch {
             source_row: Int64Builder::with_capacity(BATCH_ROWS),
-            text: (0..23)
+            text: (0..24)
                 .map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16))
                 .collect(),
             times: (0..7)
-                .map(|_| Int64Builder::with_capacity(BATCH_ROWS))
+                .map(|_| TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS))
                 .collect(),
             ints: (0..2)
                 .map(|_| Int32Builder::with_capacity(BATCH_ROWS))
@@ -120,7 +124,7 @@ impl Batch {
     pub fn push(&mut self, r: Record) {
         self.source_row.append_value(r.source_row as i64);
         let [l1, l2, l3] = r.category_levels;
-        let texts: [Option<String>; 23] = [
+        let texts: [Option<String>; 24] = [
             Some(r.ticket_id),
             r.channel,
             r.appeal_type,
@@ -144,6 +148,7 @@ impl Batch {
             r.resolved,
             r.satisfaction,
             r.satisfaction_raw,
+            Some(r.state_hash),
         ];
         for (b, v) in self.text.iter_mut().zip(texts) {
             b.append_option(v);
@@ -180,7 +185,10 @@ impl Batch {
             let (dt, array): (DataType, ArrayRef) = match *kind {
                 Kind::Row => (DataType::Int64, Arc::new(self.source_row.finish())),
                 Kind::Text(i) => (DataType::Utf8, Arc::new(self.text[i].finish())),
-                Kind::Time(i) => (DataType::Int64, Arc::new(self.times[i].finish())),
+                Kind::Time(i) => (
+                    DataType::Timestamp(TimeUnit::Microsecond, None),
+                    Arc::new(self.times[i].finish()),
+                ),
                 Kind::Int(i) => (DataType::Int32, Arc::new(self.ints[i].finish())),
                 Kind::Flag(i) => (DataType::Boolean, Arc::new(self.flags[i].finish())),
             };

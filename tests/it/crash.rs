@@ -37,14 +37,14 @@ fn sigkill_in_the_middle_of_a_load_keeps_the_previous_state_and_a_rerun_complete
         &t.dir.path().join("big"),
         "2024-02",
         "2024-02",
-        120_000,
+        200_000,
         Format::Csv,
         52,
     );
 
     // Kill at several moments (hashing, parsing, staging, writing); each must leave no trace.
     let mut kills = 0;
-    for delay_ms in [300u64, 900, 1600] {
+    for delay_ms in [150u64, 400, 900] {
         let mut child = rexian(&t).arg(&big[0]).spawn().unwrap();
         let start = Instant::now();
         while start.elapsed() < Duration::from_millis(delay_ms)

@@ -50,6 +50,18 @@ fn same_seed_same_bytes_in_every_format() {
 }
 
 #[test]
+fn ticket_ids_are_unique_in_every_file() {
+    // Regression: planted slots once shared codes (a widespread and a major appeal).
+    let dir = tempfile::tempdir().unwrap();
+    let files = generate(dir.path(), "2023-11", "2024-06", 200, Format::Csv, 14);
+    for f in &files {
+        let (_, rows) = read_csv(f);
+        let ids: std::collections::HashSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(ids.len(), rows.len(), "{}", f.display());
+    }
+}
+
+#[test]
 fn open_tickets_reappear_next_month_with_their_later_state() {
     let dir = tempfile::tempdir().unwrap();
     let files = generate(dir.path(), "2024-01", "2024-02", 300, Format::Csv, 5);

@@ -3,6 +3,7 @@
 mod util;
 
 mod accounting;
+mod checks;
 mod cli;
 mod crash;
 mod formats;
@@ -10,3 +11,4 @@ mod generate;
 mod hostile;
 mod lake;
 mod privacy;
+mod refresh;

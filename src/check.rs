@@ -1,0 +1,83 @@
+//! Data tests (`rexian check`): every `sql/checks/*.sql` is a query that returns offending
+//! rows; no rows is a pass. The list is the folder's files, embedded at build time.
+
+use anyhow::{Context, Result};
+use duckdb::Connection;
+
+use crate::sql;
+
+/// Rows of a failing check shown to the user.
+const SAMPLE_ROWS: usize = 5;
+
+/// The result of one check.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    /// The file's name without `.sql`, e.g. `appeals_unique_ticket_id`.
+    pub name: String,
+    /// The file's first comment line: what the check asserts.
+    pub description: String,
+    /// Offending rows (0: pass).
+    pub failing: u64,
+    /// Column names of the sample.
+    pub columns: Vec<String>,
+    /// The first offending rows, as text.
+    pub sample: Vec<Vec<String>>,
+}
+
+impl CheckOutcome {
+    /// Whether the check passed.
+    pub fn passed(&self) -> bool {
+        self.failing == 0
+    }
+}
+
+/// Runs every check, in file-name order.
+///
+/// # Errors
+/// When a check's SQL fails to run (a broken check, not a failing one).
+pub fn run_all(conn: &Connection) -> Result<Vec<CheckOutcome>> {
+    let mut out = Vec::new();
+    for (path, text) in sql::files_under("checks/") {
+        let name = path
+            .trim_start_matches("checks/")
+            .trim_end_matches(".sql")
+            .to_string();
+        let description = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("--").map(|d| d.trim().to_string()))
+            .unwrap_or_default();
+        let failing: i64 = conn
+            .query_row(&format!("select count(*) from (\n{text}\n)"), [], |r| {
+                r.get(0)
+            })
+            .with_context(|| format!("running the check sql/{path}"))?;
+        let mut columns = Vec::new();
+        let mut sample = Vec::new();
+        if failing > 0 {
+            let mut stmt = conn.prepare(&format!(
+                "select columns(*)::varchar from (\n{text}\n) limit {SAMPLE_ROWS}"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let n = row.as_ref().column_count();
+                sample.push(
+                    (0..n)
+                        .map(|i| {
+                            row.get::<_, Option<String>>(i)
+                                .map(|v| v.unwrap_or_else(|| "NULL".into()))
+                        })
+                        .collect::<Result<_, _>>()?,
+                );
+            }
+            columns = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
+        }
+        out.push(CheckOutcome {
+            name,
+            description,
+            failing: failing as u64,
+            columns,
+            sample,
+        });
+    }
+    Ok(out)
+}

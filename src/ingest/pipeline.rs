@@ -1,0 +1,120 @@
+//! Reading, checking and masking rows on several threads.
+//!
+//! One thread reads and decodes rows in chunks; workers check and mask them (the costly part:
+//! regular expressions and keyed hashes); the caller's thread receives the results and feeds
+//! DuckDB. Channels are bounded, so memory stays flat however long the file is.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::Mutex;
+
+use anyhow::Result;
+
+use super::row::{Record, Rejection, RowParser};
+use super::source::{Cell, RawRow, Rows};
+
+/// Rows handed to a worker at a time.
+const CHUNK_ROWS: usize = 2048;
+
+/// What a worker made of one chunk.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// Rows that passed, masked.
+    pub records: Vec<Record>,
+    /// Rows that failed, with reasons.
+    pub rejections: Vec<Rejection>,
+    /// Data rows in the chunk.
+    pub rows: u64,
+    /// Entirely blank rows skipped.
+    pub blank: u64,
+}
+
+/// Reads every remaining row of `rows`, checks it with `parser` on worker threads, and hands
+/// the results to `sink` (in no particular order) on the calling thread.
+///
+/// # Errors
+/// The reader's error (a broken file) or the sink's (the warehouse); either stops the rest.
+pub fn run(
+    rows: &mut Rows,
+    parser: &RowParser<'_>,
+    mut sink: impl FnMut(Parsed) -> Result<()>,
+) -> Result<()> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 4);
+    let stop = AtomicBool::new(false);
+    let (raw_tx, raw_rx) = sync_channel::<Vec<RawRow>>(workers * 2);
+    let raw_rx = Mutex::new(raw_rx);
+    let (out_tx, out_rx) = sync_channel::<Parsed>(workers * 2);
+    std::thread::scope(|s| {
+        let stop = &stop;
+        let raw_rx = &raw_rx;
+
+        let reader = s.spawn(move || -> Result<()> {
+            while !stop.load(Ordering::Relaxed) {
+                let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+                while chunk.len() < CHUNK_ROWS {
+                    match rows.next_row()? {
+                        Some(r) => chunk.push(r),
+                        None => break,
+                    }
+                }
+                let last = chunk.len() < CHUNK_ROWS;
+                if !chunk.is_empty() && raw_tx.send(chunk).is_err() {
+                    break;
+                }
+                if last {
+                    break;
+                }
+            }
+            Ok(())
+        });
+
+        for _ in 0..workers {
+            let out_tx = out_tx.clone();
+            s.spawn(move || loop {
+                // A poisoned lock only means another worker panicked; the channel is intact.
+                let next = raw_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                let Ok(chunk) = next else { break };
+                if stop.load(Ordering::Relaxed) {
+                    continue; // drain, so the reader is never left blocked
+                }
+                if out_tx.send(parse_chunk(parser, chunk)).is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            });
+        }
+        drop(out_tx);
+
+        let mut result = Ok(());
+        for parsed in out_rx {
+            if result.is_ok() {
+                result = sink(parsed);
+                if result.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread failed")));
+        read.and(result)
+    })
+}
+
+fn parse_chunk(parser: &RowParser<'_>, chunk: Vec<RawRow>) -> Parsed {
+    let mut out = Parsed::default();
+    for raw in chunk {
+        if raw.cells.iter().all(Cell::is_blank) && raw.decode_error.is_none() {
+            out.blank += 1;
+            continue;
+        }
+        out.rows += 1;
+        match parser.parse(&raw) {
+            Ok(rec) => out.records.push(rec),
+            Err(rej) => out.rejections.push(rej),
+        }
+    }
+    out
+}

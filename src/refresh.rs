@@ -1,0 +1,229 @@
+//! `rexian refresh`: builds the SQL models in `sql/models/` (layered `staging/` → `core/` →
+//! `marts/`, like a dbt project) in dependency order, then runs the checks.
+//!
+//! A model is one `select` in one file, named after the file. Its dependencies are the other
+//! models its text names, so the order comes from the files themselves. The folder decides
+//! how it is kept: `staging/` models are views, `core/` and `marts/` models are tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use chrono::Utc;
+use duckdb::{params, Connection};
+use regex::Regex;
+
+use crate::sql;
+
+/// One SQL model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Its name: the file's name without `.sql`.
+    pub name: String,
+    /// `staging`, `core` or `marts`.
+    pub layer: String,
+    /// Its path under `sql/`.
+    pub path: &'static str,
+    /// Its `select`.
+    pub sql: &'static str,
+    /// The models it reads, found in its text.
+    pub depends_on: BTreeSet<String>,
+}
+
+impl Model {
+    /// `view` for staging models, `table` for the others.
+    pub fn materialized(&self) -> &'static str {
+        if self.layer == "staging" {
+            "view"
+        } else {
+            "table"
+        }
+    }
+}
+
+/// Every model under `sql/models/`, with its dependencies.
+///
+/// # Errors
+/// When a model file is not in a layer folder.
+pub fn models() -> Result<Vec<Model>> {
+    let mut out = Vec::new();
+    for (path, text) in sql::files_under("models/") {
+        let mut parts = path.split('/');
+        let (Some(_), Some(layer), Some(file), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            bail!("sql/{path}: a model belongs in sql/models/staging, core or marts");
+        };
+        if !["staging", "core", "marts"].contains(&layer) {
+            bail!("sql/{path}: unknown layer {layer:?}; use staging, core or marts");
+        }
+        out.push(Model {
+            name: file.trim_end_matches(".sql").to_string(),
+            layer: layer.to_string(),
+            path,
+            sql: text,
+            depends_on: BTreeSet::new(),
+        });
+    }
+    let names: Vec<String> = out.iter().map(|m| m.name.clone()).collect();
+    for m in &mut out {
+        let code: String = m
+            .sql
+            .lines()
+            .map(|l| l.split("--").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for n in &names {
+            if *n != m.name
+                && Regex::new(&format!(r"(?i)\b{}\b", regex::escape(n)))?.is_match(&code)
+            {
+                m.depends_on.insert(n.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The models in an order where each comes after the models it reads (ties by name).
+///
+/// # Errors
+/// When models depend on each other in a cycle.
+pub fn build_order(models: &[Model]) -> Result<Vec<&Model>> {
+    let by_name: BTreeMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut order = Vec::new();
+    while order.len() < models.len() {
+        let ready: Vec<&str> = by_name
+            .iter()
+            .filter(|(n, m)| {
+                !done.contains(*n) && m.depends_on.iter().all(|d| done.contains(d.as_str()))
+            })
+            .map(|(n, _)| *n)
+            .collect();
+        if ready.is_empty() {
+            let stuck: Vec<&str> = by_name
+                .keys()
+                .filter(|n| !done.contains(*n))
+                .copied()
+                .collect();
+            bail!(
+                "the models {} depend on each other in a cycle; break it",
+                stuck.join(", ")
+            );
+        }
+        for n in ready {
+            done.insert(n);
+            order.push(by_name[n]);
+        }
+    }
+    Ok(order)
+}
+
+/// What one model build did.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// The model's name.
+    pub name: String,
+    /// Its layer.
+    pub layer: String,
+    /// view or table.
+    pub materialized: &'static str,
+    /// Rows of a table.
+    pub rows: Option<u64>,
+    /// Seconds spent.
+    pub seconds: f64,
+}
+
+/// Builds every model in one transaction and records the build.
+///
+/// # Errors
+/// When a model's SQL fails: nothing of the build is kept.
+pub fn refresh(conn: &mut Connection) -> Result<Vec<Built>> {
+    let models = models()?;
+    let order = build_order(&models)?;
+    let tx = conn.transaction()?;
+    let build_id: i32 = tx.query_row(
+        "select coalesce(max(build_id), 0) + 1 from model_builds",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut built = Vec::new();
+    for m in order {
+        let started = Instant::now();
+        let kind = m.materialized();
+        // A model may change from table to view between releases: drop what is there.
+        for other in ["view", "table"] {
+            tx.execute_batch(&format!("drop {other} if exists {}", m.name))
+                .ok();
+        }
+        tx.execute_batch(&format!("create {kind} {} as\n{}", m.name, m.sql))
+            .with_context(|| format!("building the model {} (sql/{})", m.name, m.path))?;
+        let rows = if kind == "table" {
+            Some(
+                tx.query_row(&format!("select count(*) from {}", m.name), [], |r| {
+                    r.get::<_, i64>(0)
+                })? as u64,
+            )
+        } else {
+            None
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        tx.execute(
+            "insert into model_builds values (?, ?, ?, ?, ?, cast(? as timestamptz), ?)",
+            params![
+                build_id,
+                m.name,
+                kind,
+                rows.map(|r| r as i64),
+                seconds,
+                Utc::now().to_rfc3339(),
+                crate::VERSION
+            ],
+        )?;
+        built.push(Built {
+            name: m.name.clone(),
+            layer: m.layer.clone(),
+            materialized: kind,
+            rows,
+            seconds,
+        });
+    }
+    tx.commit()?;
+    Ok(built)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_comes_from_the_files() {
+        let models = models().unwrap();
+        let fct = models.iter().find(|m| m.name == "fct_appeals").unwrap();
+        assert!(
+            fct.depends_on.contains("dim_workday"),
+            "{:?}",
+            fct.depends_on
+        );
+        let order: Vec<&str> = build_order(&models)
+            .unwrap()
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        let pos = |n: &str| order.iter().position(|x| *x == n).unwrap();
+        assert!(pos("dim_workday") < pos("fct_appeals"), "{order:?}");
+    }
+
+    #[test]
+    fn a_cycle_is_an_error() {
+        let m = |name: &str, dep: &str| Model {
+            name: name.into(),
+            layer: "core".into(),
+            path: "models/core/x.sql",
+            sql: "",
+            depends_on: [dep.to_string()].into(),
+        };
+        let e = build_order(&[m("a", "b"), m("b", "a")]).unwrap_err();
+        assert!(e.to_string().contains("cycle"), "{e}");
+    }
+}

@@ -1,0 +1,75 @@
+//! `rexian check`: passes on a clean load, fails (exit 4, naming the check) on planted defects.
+
+use std::process::Command;
+
+use rexian::generate::Format;
+
+use super::util::*;
+
+#[test]
+fn checks_pass_on_clean_data_and_catch_planted_defects() {
+    let t = TestWs::new();
+    let files = generate(
+        &t.dir.path().join("x"),
+        "2024-01",
+        "2024-02",
+        80,
+        Format::Csv,
+        71,
+    );
+    t.load(&files);
+    let check = || {
+        Command::new(bin())
+            .arg("-w")
+            .arg(t.root())
+            .arg("check")
+            .output()
+            .unwrap()
+    };
+    let out = check();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("All 6 checks passed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Plant defects: a duplicated ticket, a phone number in clear, a row closed before it began.
+    {
+        let db = rexian::warehouse::open(
+            &t.ws.warehouse_path(),
+            rexian::warehouse::Access::ReadWrite,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        db.execute_batch(
+            "insert into appeals select * from appeals order by ticket_id limit 1;
+             update appeals set content = '来电人电话13912345678' where ticket_id = (select max(ticket_id) from appeals);
+             update appeals set closed_at = accepted_at - interval 1 day
+              where ticket_id = (select min(ticket_id) from appeals where closed_at is not null and ticket_id > (select min(ticket_id) from appeals));",
+        )
+        .unwrap();
+    }
+    let out = check();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(4), "{stdout}");
+    for name in [
+        "appeals_unique_ticket_id",
+        "appeals_no_personal_data",
+        "appeals_closed_before_accepted",
+    ] {
+        assert!(
+            stdout.contains(&format!("{name} — ")),
+            "{name} not reported:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("ledger_accounts_for_every_row")
+            && !stdout.contains("ledger_accounts_for_every_row — ")
+    );
+}

@@ -1,0 +1,106 @@
+//! `rexian refresh` builds the core facts; deadlines follow the official calendar.
+
+use std::process::Command;
+
+use super::util::*;
+
+#[test]
+fn deadlines_count_working_days_under_the_official_calendar() {
+    let t = TestWs::new();
+    let header: Vec<String> = [
+        "工单编号",
+        "受理时间",
+        "所属区县",
+        "诉求内容",
+        "办理状态",
+        "派单时间",
+        "办结时间",
+        "应办结时间",
+    ]
+    .map(String::from)
+    .to_vec();
+    let row = |id: &str, dispatched: &str, closed: &str, due: &str, status: &str| {
+        [
+            id,
+            dispatched,
+            "兖州区",
+            "占道经营",
+            status,
+            dispatched,
+            closed,
+            due,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let path = t.dir.path().join("fixture_2024-10.csv");
+    write_csv(
+        &path,
+        &header,
+        &[
+            // Thursday before the Spring Festival: 9 Feb, 18 Feb (调休 Sunday), 19, 20, 21 Feb.
+            row(
+                "F1",
+                "2024-02-08 10:00:00",
+                "2024-02-19 09:00:00",
+                "",
+                "已办结",
+            ),
+            // Friday before National Day: 29 Sep (调休 Sunday), 30 Sep, 8, 9, 10 Oct.
+            row(
+                "F2",
+                "2024-09-27 16:00:00",
+                "2024-10-11 09:00:00",
+                "",
+                "已办结",
+            ),
+            // A deadline given by the platform is kept.
+            row(
+                "F3",
+                "2024-03-04 09:00:00",
+                "",
+                "2024-03-20 18:00:00",
+                "办理中",
+            ),
+        ],
+    );
+    loaded(&t.load(&[path])[0]);
+    let out = Command::new(bin())
+        .arg("-w")
+        .arg(t.root())
+        .arg("refresh")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = t.db();
+    let fact = |id: &str| -> (String, bool, Option<i64>, Option<bool>) {
+        db.query_row(
+            "select strftime(due_at_effective, '%Y-%m-%d %H:%M:%S'), is_due_derived, handling_workdays, is_closed_on_time from fct_appeals where ticket_id = ?",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        fact("F1"),
+        ("2024-02-21 23:59:59".into(), true, Some(3), Some(true))
+    );
+    assert_eq!(
+        fact("F2"),
+        ("2024-10-10 23:59:59".into(), true, Some(6), Some(false))
+    );
+    assert_eq!(
+        fact("F3"),
+        ("2024-03-20 18:00:00".into(), false, None, None)
+    );
+    let builds: i64 = db
+        .query_row("select count(*) from model_builds", [], |r| r.get(0))
+        .unwrap();
+    assert!(builds >= 2);
+}
