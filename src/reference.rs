@@ -131,7 +131,8 @@ pub struct Reference {
     pub values: Vec<ValueSpelling>,
     region_index: HashMap<String, usize>,
     field_index: HashMap<String, usize>,
-    value_index: HashMap<(String, String), String>,
+    /// kind → spelling (normalised) → canonical value.
+    value_index: HashMap<String, HashMap<String, String>>,
     calendar: HashMap<NaiveDate, bool>,
 }
 
@@ -230,9 +231,12 @@ impl Reference {
                 );
             }
         }
-        let mut value_index = HashMap::new();
+        let mut value_index: HashMap<String, HashMap<String, String>> = HashMap::new();
         for v in &values {
-            value_index.insert((v.kind.clone(), normalize_key(&v.raw)), v.canonical.clone());
+            value_index
+                .entry(v.kind.clone())
+                .or_default()
+                .insert(normalize_key(&v.raw), v.canonical.clone());
         }
         let mut calendar = HashMap::new();
         for h in &holidays {
@@ -262,22 +266,27 @@ impl Reference {
 
     /// Finds a region by code, name or alias (spaces and width ignored).
     pub fn region(&self, key: &str) -> Option<&Region> {
+        // Most cells already hold a canonical spelling: try it before normalising.
         self.region_index
-            .get(&normalize_key(key))
+            .get(key)
+            .or_else(|| self.region_index.get(&normalize_key(key)))
             .map(|&i| &self.regions[i])
     }
 
     /// Finds a field by code, name or alias.
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.field_index
-            .get(&normalize_key(key))
+            .get(key)
+            .or_else(|| self.field_index.get(&normalize_key(key)))
             .map(|&i| &self.fields[i])
     }
 
     /// The canonical spelling of a coded value of `kind`, if the spelling is known.
     pub fn value(&self, kind: &str, raw: &str) -> Option<&str> {
-        self.value_index
-            .get(&(kind.to_string(), normalize_key(raw)))
+        let spellings = self.value_index.get(kind)?;
+        spellings
+            .get(raw)
+            .or_else(|| spellings.get(&normalize_key(raw)))
             .map(String::as_str)
     }
 

@@ -315,7 +315,6 @@ impl<'a> Loader<'a> {
         sql::run(&tx, sql::LOAD_STAGE, &[])?;
         {
             let mut appender = tx.appender_to_catalog_and_db("stg_rows", "temp", "main")?;
-            let mut batch = stage::Batch::new();
             for (sheet, mut rows) in streams {
                 // Find the header row among the first rows.
                 let mut preamble = Vec::new();
@@ -373,29 +372,16 @@ impl<'a> Loader<'a> {
                         b.set_position(rows_read + blank_rows);
                     }
                     rejections.extend(parsed.rejections);
-                    for rec in parsed.records {
-                        let events = [
-                            rec.closed_at,
-                            rec.callback_at,
-                            rec.signed_at,
-                            rec.dispatched_at,
-                            Some(rec.accepted_at),
-                        ];
-                        latest_event = latest_event.max(events.into_iter().flatten().max());
-                        accepted += 1;
-                        batch.push(rec);
-                        if batch.len() >= stage::BATCH_ROWS {
-                            appender.append_record_batch(batch.finish()?)?;
-                        }
+                    latest_event = latest_event.max(parsed.latest_event);
+                    accepted += parsed.accepted;
+                    if let Some(batch) = parsed.batch {
+                        appender.append_record_batch(batch)?;
                     }
                     Ok(())
                 })?;
                 if let Some(b) = &bar {
                     b.set_position(b.length().unwrap_or(0));
                 }
-            }
-            if !batch.is_empty() {
-                appender.append_record_batch(batch.finish()?)?;
             }
             appender.flush()?;
         }

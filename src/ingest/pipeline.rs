@@ -10,8 +10,12 @@ use std::sync::Mutex;
 
 use anyhow::Result;
 
-use super::row::{Record, Rejection, RowParser};
+use chrono::NaiveDateTime;
+use duckdb::arrow::record_batch::RecordBatch;
+
+use super::row::{Rejection, RowParser};
 use super::source::{Cell, RawRow, Rows};
+use super::stage::Batch;
 
 /// Rows handed to a worker at a time.
 const CHUNK_ROWS: usize = 2048;
@@ -19,8 +23,13 @@ const CHUNK_ROWS: usize = 2048;
 /// What a worker made of one chunk.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    /// Rows that passed, masked.
-    pub records: Vec<Record>,
+    /// Rows that passed, masked, as an Arrow batch in the staging table's layout (built on
+    /// the worker: the calling thread only hands it to DuckDB).
+    pub batch: Option<RecordBatch>,
+    /// Rows that passed.
+    pub accepted: u64,
+    /// The latest event time among them (the extract's moment when nothing else says).
+    pub latest_event: Option<NaiveDateTime>,
     /// Rows that failed, with reasons.
     pub rejections: Vec<Rejection>,
     /// Data rows in the chunk.
@@ -46,7 +55,7 @@ pub fn run(
     let stop = AtomicBool::new(false);
     let (raw_tx, raw_rx) = sync_channel::<Vec<RawRow>>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
-    let (out_tx, out_rx) = sync_channel::<Parsed>(workers * 2);
+    let (out_tx, out_rx) = sync_channel::<Result<Parsed>>(workers * 2);
     std::thread::scope(|s| {
         let stop = &stop;
         let raw_rx = &raw_rx;
@@ -90,7 +99,7 @@ pub fn run(
         let mut result = Ok(());
         for parsed in out_rx {
             if result.is_ok() {
-                result = sink(parsed);
+                result = parsed.and_then(&mut sink);
                 if result.is_err() {
                     stop.store(true, Ordering::Relaxed);
                 }
@@ -103,8 +112,9 @@ pub fn run(
     })
 }
 
-fn parse_chunk(parser: &RowParser<'_>, chunk: Vec<RawRow>) -> Parsed {
+fn parse_chunk(parser: &RowParser<'_>, chunk: Vec<RawRow>) -> Result<Parsed> {
     let mut out = Parsed::default();
+    let mut batch = Batch::with_capacity(chunk.len());
     for raw in chunk {
         if raw.cells.iter().all(Cell::is_blank) && raw.decode_error.is_none() {
             out.blank += 1;
@@ -112,9 +122,23 @@ fn parse_chunk(parser: &RowParser<'_>, chunk: Vec<RawRow>) -> Parsed {
         }
         out.rows += 1;
         match parser.parse(&raw) {
-            Ok(rec) => out.records.push(rec),
+            Ok(rec) => {
+                let events = [
+                    rec.closed_at,
+                    rec.callback_at,
+                    rec.signed_at,
+                    rec.dispatched_at,
+                    Some(rec.accepted_at),
+                ];
+                out.latest_event = out.latest_event.max(events.into_iter().flatten().max());
+                out.accepted += 1;
+                batch.push(rec);
+            }
             Err(rej) => out.rejections.push(rej),
         }
     }
-    out
+    if !batch.is_empty() {
+        out.batch = Some(batch.finish()?);
+    }
+    Ok(out)
 }

@@ -92,35 +92,7 @@ impl Record {
     pub fn state_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        let mut text = |v: Option<&str>| {
-            match v {
-                Some(s) => {
-                    h.update([1u8]);
-                    h.update(s.as_bytes());
-                }
-                None => h.update([0u8]),
-            }
-            h.update([0x1Fu8]);
-        };
-        let time = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc().timestamp_micros().to_string());
-        let int = |i: Option<i32>| i.map(|i| i.to_string());
-        let flag = |b: Option<bool>| b.map(|b| if b { "1" } else { "0" }.to_string());
         let [l1, l2, l3] = &self.category_levels;
-        let owned: [Option<String>; 13] = [
-            time(Some(self.accepted_at)),
-            time(self.dispatched_at),
-            time(self.signed_at),
-            time(self.due_at),
-            time(self.closed_at),
-            time(self.callback_at),
-            time(self.updated_at),
-            int(self.extensions),
-            int(self.returns),
-            flag(self.is_enforcement),
-            flag(self.is_dispute),
-            flag(self.reopened),
-            flag(self.supervised),
-        ];
         for v in [
             Some(self.ticket_id.as_str()),
             self.channel.as_deref(),
@@ -144,10 +116,44 @@ impl Record {
             self.resolved.as_deref(),
             self.satisfaction_raw.as_deref(),
         ] {
-            text(v);
+            match v {
+                Some(s) => {
+                    h.update([1u8]);
+                    h.update(s.as_bytes());
+                }
+                None => h.update([0u8]),
+            }
+            h.update([0x1Fu8]);
         }
-        for v in &owned {
-            text(v.as_deref());
+        let times = [
+            Some(self.accepted_at),
+            self.dispatched_at,
+            self.signed_at,
+            self.due_at,
+            self.closed_at,
+            self.callback_at,
+            self.updated_at,
+        ];
+        for t in times {
+            let micros = t.map(|t| t.and_utc().timestamp_micros());
+            h.update([u8::from(micros.is_some())]);
+            h.update(micros.unwrap_or(0).to_le_bytes());
+        }
+        for i in [self.extensions, self.returns] {
+            h.update([u8::from(i.is_some())]);
+            h.update(i.unwrap_or(0).to_le_bytes());
+        }
+        for f in [
+            self.is_enforcement,
+            self.is_dispute,
+            self.reopened,
+            self.supervised,
+        ] {
+            h.update([match f {
+                None => 0u8,
+                Some(false) => 1,
+                Some(true) => 2,
+            }]);
         }
         hex::encode(&h.finalize()[..16])
     }
@@ -205,13 +211,22 @@ impl RowParser<'_> {
     }
 
     fn text(&self, raw: &RawRow, field: &'static str) -> Result<Option<String>, Fail> {
-        let s = self.cell(raw, field).display();
-        let s = s.trim();
+        // Text cells (all of a CSV's) are trimmed in place; only other cells are formatted.
+        let shown;
+        let s = match self.cell(raw, field) {
+            Cell::Empty => return Ok(None),
+            Cell::Text(t) => t.trim(),
+            other => {
+                shown = other.display();
+                shown.trim()
+            }
+        };
         if s.is_empty() {
             return Ok(None);
         }
-        let n = s.chars().count();
-        if n > self.max_text_chars {
+        // Characters are at most bytes: count them only when the bytes exceed the limit.
+        if s.len() > self.max_text_chars && s.chars().count() > self.max_text_chars {
+            let n = s.chars().count();
             return Err((
                 Some(field),
                 format!(
@@ -337,7 +352,12 @@ impl RowParser<'_> {
             ))
         })?;
         let known_name = self.text(raw, "caller_name")?;
-        let mask = |s: Option<String>| s.map(|t| mask_text(&t, known_name.as_deref()).into_owned());
+        let mask = |s: Option<String>| {
+            s.map(|t| match mask_text(&t, known_name.as_deref()) {
+                std::borrow::Cow::Borrowed(_) => t,
+                std::borrow::Cow::Owned(masked) => masked,
+            })
+        };
         let title = mask(self.text(raw, "title")?);
         let content = mask(self.text(raw, "content")?);
         if title.is_none() && content.is_none() {

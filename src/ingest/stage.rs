@@ -15,9 +15,6 @@ use duckdb::arrow::record_batch::RecordBatch;
 
 use super::row::Record;
 
-/// Rows per Arrow batch: large enough to amortise, small enough to keep memory flat.
-pub const BATCH_ROWS: usize = 50_000;
-
 /// Column builders in the order of `stg_rows`.
 pub struct Batch {
     source_row: Int64Builder,
@@ -83,36 +80,23 @@ fn micros(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp_micros()
 }
 
-impl Default for Batch {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Batch {
-    /// Empty builders.
-    pub fn new() -> Batch {
+    /// Empty builders sized for `rows` rows.
+    pub fn with_capacity(rows: usize) -> Batch {
         Batch {
-            source_row: Int64Builder::with_capacity(BATCH_ROWS),
+            source_row: Int64Builder::with_capacity(rows),
             text: (0..24)
-                .map(|_| StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 16))
+                .map(|_| StringBuilder::with_capacity(rows, rows * 16))
                 .collect(),
             times: (0..7)
-                .map(|_| TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS))
+                .map(|_| TimestampMicrosecondBuilder::with_capacity(rows))
                 .collect(),
-            ints: (0..2)
-                .map(|_| Int32Builder::with_capacity(BATCH_ROWS))
-                .collect(),
+            ints: (0..2).map(|_| Int32Builder::with_capacity(rows)).collect(),
             flags: (0..4)
-                .map(|_| BooleanBuilder::with_capacity(BATCH_ROWS))
+                .map(|_| BooleanBuilder::with_capacity(rows))
                 .collect(),
             len: 0,
         }
-    }
-
-    /// Rows held.
-    pub fn len(&self) -> usize {
-        self.len
     }
 
     /// Whether no rows are held.
