@@ -9,7 +9,7 @@ use crate::generate::{Format, Options};
 use crate::reference::Reference;
 
 /// Creates a workspace in `dir`, generates the baseline and pilot years' extracts into its
-/// inbox, and loads them.
+/// `extracts/` folder, loads them, builds the models and runs the checks.
 ///
 /// # Errors
 /// When any step fails.
@@ -48,6 +48,13 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
             progress: true,
         },
     )?;
+    println!("\n3. Building the SQL models and running the checks");
+    let checked = super::refresh::run(&ws)?;
+    let status = if status == Status::Success {
+        checked
+    } else {
+        status
+    };
     println!("\nDone. Workspace: {}", ws.root.display());
     println!(
         "  Load ledger:  rexian --workspace {} ledger",
