@@ -94,3 +94,35 @@ fn a_folder_that_is_not_a_workspace_says_how_to_make_one() {
         "{err}"
     );
 }
+
+#[test]
+fn a_missing_masking_key_stops_the_load_and_says_what_to_do() {
+    let t = TestWs::new();
+    let files = generate(
+        &t.dir.path().join("x"),
+        "2024-01",
+        "2024-01",
+        20,
+        Format::Csv,
+        62,
+    );
+    std::fs::remove_file(t.root().join("secret.key")).unwrap();
+    let out = Command::new(bin())
+        .arg("-w")
+        .arg(t.root())
+        .args(["ingest", "-q"])
+        .arg(&files[0])
+        .env_remove("REXIAN_MASK_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no masking key") && err.contains("restore"),
+        "{err}"
+    );
+    assert!(
+        !t.ws.warehouse_path().exists(),
+        "nothing was written without a key"
+    );
+}
