@@ -156,6 +156,13 @@ impl Reference {
     /// # Errors
     /// When a file cannot be read or has a bad row (the message names file and row).
     pub fn from_dir(dir: &Path) -> Result<Reference> {
+        if !dir.is_dir() {
+            bail!(
+                "the reference folder {} does not exist; fix [paths] reference in rexian.toml \
+                 (empty means the built-in reference data)",
+                dir.display()
+            );
+        }
         Self::build(Some(dir.to_path_buf()), |name| {
             let p = dir.join(name);
             if p.exists() {
@@ -401,6 +408,30 @@ mod tests {
         assert_eq!(r.add_workdays(d("2024-02-08"), 1), d("2024-02-09"));
         assert_eq!(r.add_workdays(d("2024-02-08"), 2), d("2024-02-18"));
         assert_eq!(r.add_workdays(d("2024-02-08"), 5), d("2024-02-21"));
+    }
+
+    #[test]
+    fn a_workspace_folder_overrides_single_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("regions.csv"),
+            "code,name,kind,is_pilot,population_10k,aliases\n370811,任城区,区,false,150,老城区\n",
+        )
+        .unwrap();
+        // Departments must name known regions: a folder that trims regions trims them too.
+        let e = Reference::from_dir(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("unknown region code 370812"), "{e}");
+        std::fs::write(
+            dir.path().join("departments.csv"),
+            "region_code,field_code,name,aliases\n370811,market,任城区市场监督管理局,\n",
+        )
+        .unwrap();
+        let r = Reference::from_dir(dir.path()).unwrap();
+        assert_eq!(r.regions.len(), 1);
+        assert_eq!(r.region("老城区").unwrap().name, "任城区");
+        assert_eq!(r.fields.len(), 13, "files not in the folder stay built in");
+        let e = Reference::from_dir(&dir.path().join("missing")).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
     }
 
     #[test]
