@@ -321,18 +321,16 @@ impl<'a> Loader<'a> {
                 let mut header = None;
                 while preamble.len() < HEADER_SEARCH_ROWS {
                     let Some(r) = rows.next_row()? else { break };
-                    if aliases.score(&r.cells) >= 3 {
+                    if aliases.score(&r.to_cells()) >= 3 {
                         header = Some(r);
                         break;
                     }
                     preamble.push(r);
                 }
                 let Some(header) = header else {
-                    let seen = preamble
-                        .iter()
-                        .find(|r| r.cells.iter().any(|c| !c.is_blank()));
+                    let seen = preamble.iter().find(|r| !r.is_blank());
                     let hint = seen
-                        .map(|r| aliases.suggestions(&r.cells))
+                        .map(|r| aliases.suggestions(&r.to_cells()))
                         .unwrap_or_default();
                     let e = FileError::NoHeader {
                         path: path.into(),
@@ -352,7 +350,7 @@ impl<'a> Loader<'a> {
                         None => return Err(e.into()),
                     }
                 };
-                let map = aliases.map(path, sheet.as_deref(), header.number, &header.cells)?;
+                let map = aliases.map(path, sheet.as_deref(), header.number, &header.to_cells())?;
                 ignored_columns.extend(map.ignored.iter().cloned());
                 if let Some(name) = &sheet {
                     sheets.push(name.clone());

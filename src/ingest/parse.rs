@@ -2,7 +2,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
-use super::source::Cell;
+use super::source::{Cell, CellRef};
 
 /// Parses a timestamp cell: `2024-03-05 08:05:00`, `2024/3/5 8:05`, `2024.3.5`,
 /// `2024年3月5日 8时5分`, `2024-03-05T08:05:00`, `20240305`, or an Excel serial number
@@ -11,11 +11,19 @@ use super::source::Cell;
 /// # Errors
 /// A message saying why the text is not a valid moment (e.g. 2024-02-30, 25:00).
 pub fn timestamp(cell: &Cell) -> Result<Option<NaiveDateTime>, String> {
+    timestamp_ref(cell.as_ref())
+}
+
+/// [`timestamp`] for a borrowed cell.
+///
+/// # Errors
+/// As [`timestamp`].
+pub fn timestamp_ref(cell: CellRef<'_>) -> Result<Option<NaiveDateTime>, String> {
     match cell {
-        Cell::Empty => Ok(None),
-        Cell::Serial(n) | Cell::Number(n) => excel_serial(*n).map(Some),
-        Cell::Bool(_) => Err("a yes/no value where a date was expected".into()),
-        Cell::Text(s) => {
+        CellRef::Empty => Ok(None),
+        CellRef::Serial(n) | CellRef::Number(n) => excel_serial(n).map(Some),
+        CellRef::Bool(_) => Err("a yes/no value where a date was expected".into()),
+        CellRef::Text(s) => {
             let s = s.trim();
             if s.is_empty() {
                 Ok(None)
@@ -137,12 +145,12 @@ fn hms(h: &str, m: &str, s: &str) -> Option<NaiveTime> {
 ///
 /// # Errors
 /// When the value is not a whole non-negative number.
-pub fn count(cell: &Cell) -> Result<Option<i32>, String> {
+pub fn count(cell: CellRef<'_>) -> Result<Option<i32>, String> {
     let n = match cell {
-        Cell::Empty => return Ok(None),
-        Cell::Number(n) | Cell::Serial(n) => *n,
-        Cell::Bool(_) => return Err("a yes/no value where a count was expected".into()),
-        Cell::Text(s) => {
+        CellRef::Empty => return Ok(None),
+        CellRef::Number(n) | CellRef::Serial(n) => n,
+        CellRef::Bool(_) => return Err("a yes/no value where a count was expected".into()),
+        CellRef::Text(s) => {
             let t = s.trim().trim_end_matches('次');
             if t.is_empty() {
                 return Ok(None);
@@ -220,10 +228,10 @@ mod tests {
 
     #[test]
     fn counts() {
-        assert_eq!(count(&Cell::Text("1.0".into())).unwrap(), Some(1));
-        assert_eq!(count(&Cell::Text("2次".into())).unwrap(), Some(2));
-        assert_eq!(count(&Cell::Number(0.0)).unwrap(), Some(0));
-        assert!(count(&Cell::Text("-1".into())).is_err());
-        assert!(count(&Cell::Text("两次".into())).is_err());
+        assert_eq!(count(Cell::Text("1.0".into()).as_ref()).unwrap(), Some(1));
+        assert_eq!(count(Cell::Text("2次".into()).as_ref()).unwrap(), Some(2));
+        assert_eq!(count(Cell::Number(0.0).as_ref()).unwrap(), Some(0));
+        assert!(count(Cell::Text("-1".into()).as_ref()).is_err());
+        assert!(count(Cell::Text("两次".into()).as_ref()).is_err());
     }
 }

@@ -14,7 +14,7 @@ use chrono::NaiveDateTime;
 use duckdb::arrow::record_batch::RecordBatch;
 
 use super::row::{Rejection, RowParser};
-use super::source::{Cell, RawRow, Rows};
+use super::source::{RawRow, Rows};
 use super::stage::Batch;
 
 /// Rows handed to a worker at a time.
@@ -116,7 +116,7 @@ fn parse_chunk(parser: &RowParser<'_>, chunk: Vec<RawRow>) -> Result<Parsed> {
     let mut out = Parsed::default();
     let mut batch = Batch::with_capacity(chunk.len());
     for raw in chunk {
-        if raw.cells.iter().all(Cell::is_blank) && raw.decode_error.is_none() {
+        if raw.is_blank() && raw.decode_error.is_none() {
             out.blank += 1;
             continue;
         }

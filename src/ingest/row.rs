@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::headers::ColumnMap;
 use super::parse;
-use super::source::{Cell, RawRow};
+use super::source::{CellRef, RawRow};
 use crate::mask::{mask_text, MaskKey};
 use crate::reference::Reference;
 
@@ -202,22 +202,21 @@ impl RowParser<'_> {
         })
     }
 
-    fn cell<'r>(&self, raw: &'r RawRow, field: &str) -> &'r Cell {
-        static EMPTY: Cell = Cell::Empty;
+    fn cell<'r>(&self, raw: &'r RawRow, field: &str) -> CellRef<'r> {
         self.map
             .index(field)
-            .and_then(|i| raw.cells.get(i))
-            .unwrap_or(&EMPTY)
+            .and_then(|i| raw.get(i))
+            .unwrap_or(CellRef::Empty)
     }
 
     fn text(&self, raw: &RawRow, field: &'static str) -> Result<Option<String>, Fail> {
         // Text cells (all of a CSV's) are trimmed in place; only other cells are formatted.
         let shown;
         let s = match self.cell(raw, field) {
-            Cell::Empty => return Ok(None),
-            Cell::Text(t) => t.trim(),
+            CellRef::Empty => return Ok(None),
+            CellRef::Text(t) => t.trim(),
             other => {
-                shown = other.display();
+                shown = other.display().into_owned();
                 shown.trim()
             }
         };
@@ -241,7 +240,7 @@ impl RowParser<'_> {
     }
 
     fn time(&self, raw: &RawRow, field: &'static str) -> Result<Option<NaiveDateTime>, Fail> {
-        let t = parse::timestamp(self.cell(raw, field))
+        let t = parse::timestamp_ref(self.cell(raw, field))
             .map_err(|e| (Some(field), format!("{}: {e}", self.map.header(field))))?;
         if let Some(t) = t {
             if t.date() < self.earliest {
@@ -292,8 +291,8 @@ impl RowParser<'_> {
     }
 
     fn flag(&self, raw: &RawRow, field: &'static str) -> Result<Option<bool>, Fail> {
-        if let Cell::Bool(b) = self.cell(raw, field) {
-            return Ok(Some(*b));
+        if let CellRef::Bool(b) = self.cell(raw, field) {
+            return Ok(Some(b));
         }
         Ok(self.coded(raw, field, "bool")?.map(|(c, _)| c == "true"))
     }
@@ -302,20 +301,20 @@ impl RowParser<'_> {
         if let Some(e) = &raw.decode_error {
             return Err((None, e.clone()));
         }
-        if raw.cells.len() > self.map.width
-            && raw.cells[self.map.width..].iter().any(|c| !c.is_blank())
+        if raw.len() > self.map.width
+            && (self.map.width..raw.len()).any(|i| raw.get(i).is_some_and(|c| !c.is_blank()))
         {
             return Err((None, format!(
                 "the row has {} cells but the header has {}; a value probably holds an unquoted comma or line break",
-                raw.cells.len(), self.map.width
+                raw.len(), self.map.width
             )));
         }
-        if raw.cells.len() < self.map.width && raw.cells.len() <= self.map.width / 2 {
+        if raw.len() < self.map.width && raw.len() <= self.map.width / 2 {
             return Err((
                 None,
                 format!(
                     "the row has only {} cells but the header has {}; the row looks cut short",
-                    raw.cells.len(),
+                    raw.len(),
                     self.map.width
                 ),
             ));
@@ -516,11 +515,14 @@ impl RowParser<'_> {
         let name = self
             .map
             .index("caller_name")
-            .and_then(|i| raw.cells.get(i))
-            .map(Cell::display);
+            .and_then(|i| raw.get(i))
+            .map(|c| c.display().into_owned());
         let mut obj = serde_json::Map::new();
         for (i, field, header) in headers {
-            let v = raw.cells.get(i).map(Cell::display).unwrap_or_default();
+            let v = raw
+                .get(i)
+                .map(|c| c.display().into_owned())
+                .unwrap_or_default();
             let v = match field {
                 "caller_name" => self.key.hash_name(v.trim()).unwrap_or_default(),
                 "caller_phone" => self.key.hash_phone(&v).unwrap_or_default(),
@@ -528,9 +530,9 @@ impl RowParser<'_> {
             };
             obj.insert(header.to_string(), serde_json::Value::String(v));
         }
-        if raw.cells.len() > self.map.width {
-            let extra: Vec<String> = raw.cells[self.map.width..]
-                .iter()
+        if raw.len() > self.map.width {
+            let extra: Vec<String> = (self.map.width..raw.len())
+                .filter_map(|i| raw.get(i))
                 .map(|c| mask_text(&truncate(&c.display(), 200), None).into_owned())
                 .collect();
             obj.insert(

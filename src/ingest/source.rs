@@ -101,15 +101,114 @@ impl Cell {
     }
 }
 
+/// A cell borrowed from a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    /// Nothing there.
+    Empty,
+    /// Text.
+    Text(&'a str),
+    /// A number cell of a workbook.
+    Number(f64),
+    /// A date cell of a workbook, as its Excel serial number.
+    Serial(f64),
+    /// A boolean cell of a workbook.
+    Bool(bool),
+}
+
+impl CellRef<'_> {
+    /// The cell as text, as a person reading the file would see it.
+    pub fn display(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            CellRef::Text(s) => std::borrow::Cow::Borrowed(s),
+            CellRef::Empty => std::borrow::Cow::Borrowed(""),
+            CellRef::Number(n) => std::borrow::Cow::Owned(Cell::Number(*n).display()),
+            CellRef::Serial(n) => std::borrow::Cow::Owned(Cell::Serial(*n).display()),
+            CellRef::Bool(b) => std::borrow::Cow::Owned(Cell::Bool(*b).display()),
+        }
+    }
+
+    /// Whether the cell holds nothing but spaces.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            CellRef::Empty => true,
+            CellRef::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+impl Cell {
+    /// The cell, borrowed.
+    pub fn as_ref(&self) -> CellRef<'_> {
+        match self {
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(s) if s.is_empty() => CellRef::Empty,
+            Cell::Text(s) => CellRef::Text(s),
+            Cell::Number(n) => CellRef::Number(*n),
+            Cell::Serial(n) => CellRef::Serial(*n),
+            Cell::Bool(b) => CellRef::Bool(*b),
+        }
+    }
+}
+
 /// One row read from a file.
 #[derive(Debug, Clone)]
 pub struct RawRow {
     /// Row number as a spreadsheet shows it (1-based, header rows counted).
     pub number: u64,
-    /// The cells, in file order.
+    /// A CSV row, all in one buffer.
+    pub record: Option<csv::StringRecord>,
+    /// A workbook row (or a CSV row that had to be decoded cell by cell).
     pub cells: Vec<Cell>,
     /// Why the row could not be decoded, if it could not (it is then rejected, not dropped).
     pub decode_error: Option<String>,
+}
+
+impl RawRow {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        match &self.record {
+            Some(r) => r.len(),
+            None => self.cells.len(),
+        }
+    }
+
+    /// Cell `i`, if the row has it.
+    pub fn get(&self, i: usize) -> Option<CellRef<'_>> {
+        match &self.record {
+            Some(r) => r.get(i).map(|s| {
+                if s.is_empty() {
+                    CellRef::Empty
+                } else {
+                    CellRef::Text(s)
+                }
+            }),
+            None => self.cells.get(i).map(Cell::as_ref),
+        }
+    }
+
+    /// Whether every cell is blank.
+    pub fn is_blank(&self) -> bool {
+        (0..self.len()).all(|i| self.get(i).is_none_or(|c| c.is_blank()))
+    }
+
+    /// The cells as owned values (for header rows and messages).
+    pub fn to_cells(&self) -> Vec<Cell> {
+        match &self.record {
+            Some(r) => r
+                .iter()
+                .map(|s| {
+                    if s.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(s.to_string())
+                    }
+                })
+                .collect(),
+            None => self.cells.clone(),
+        }
+    }
 }
 
 /// The kind of file, found from its first bytes.
@@ -304,41 +403,52 @@ impl Rows {
                 count,
                 lossy,
                 path,
-            } => match reader.read_byte_record(record) {
-                Ok(false) => Ok(None),
-                Ok(true) => {
-                    *count += 1;
-                    let mut decode_error = None;
-                    let cells = record
-                            .iter()
-                            .map(|f| match std::str::from_utf8(f) {
-                                Ok(s) => {
-                                    if *lossy && s.contains('\u{FFFD}') && decode_error.is_none() {
-                                        decode_error = Some("the row holds bytes that are not valid in the file's encoding".to_string());
-                                    }
-                                    if s.is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) }
-                                }
-                                Err(_) => {
-                                    decode_error = Some("the row is not valid UTF-8 although the rest of the file is; \
-                                         re-export the file, or pass --encoding gb18030 if it is GBK".to_string());
-                                    Cell::Text(String::from_utf8_lossy(f).into_owned())
-                                }
-                            })
-                            .collect();
-                    Ok(Some(RawRow {
-                        number: *count,
-                        cells,
-                        decode_error,
-                    }))
+            } => {
+                match reader.read_byte_record(record) {
+                    Ok(false) => Ok(None),
+                    Ok(true) => {
+                        *count += 1;
+                        // One record keeps the row in one buffer: no string per cell.
+                        match csv::StringRecord::from_byte_record(record.clone()) {
+                            Ok(text) => {
+                                let decode_error = (*lossy && text.as_slice().contains('\u{FFFD}')).then(|| {
+                                "the row holds bytes that are not valid in the file's encoding".to_string()
+                            });
+                                Ok(Some(RawRow {
+                                    number: *count,
+                                    record: Some(text),
+                                    cells: Vec::new(),
+                                    decode_error,
+                                }))
+                            }
+                            Err(_) => {
+                                let cells = record
+                                    .iter()
+                                    .map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned()))
+                                    .collect();
+                                Ok(Some(RawRow {
+                                number: *count,
+                                record: None,
+                                cells,
+                                decode_error: Some(
+                                    "the row is not valid UTF-8 although the rest of the file is; re-export the \
+                                     file, or pass --encoding gb18030 if it is GBK"
+                                        .to_string(),
+                                ),
+                            }))
+                            }
+                        }
+                    }
+                    Err(e) => Err(FileError::Csv {
+                        path: path.clone(),
+                        row: *count + 1,
+                        detail: e.to_string(),
+                    }),
                 }
-                Err(e) => Err(FileError::Csv {
-                    path: path.clone(),
-                    row: *count + 1,
-                    detail: e.to_string(),
-                }),
-            },
+            }
             Rows::Sheet { rows } => Ok(rows.next().map(|(number, cells)| RawRow {
                 number,
+                record: None,
                 cells,
                 decode_error: None,
             })),
