@@ -489,15 +489,7 @@ impl<'a> Loader<'a> {
         let rejected = rejections.len() as u64 + conflicts;
         if rejected == rows_read {
             // Every row failed (here: conflicting duplicates): refuse the file as a whole.
-            let mut stmt = tx.prepare(
-                "select file_name, row_number, column_name, reason, row_values from load_rejects where load_id = ? order by row_number",
-            )?;
-            let rows = stmt
-                .query_map(params![load_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            drop(stmt);
+            let rows = rejects_of(&tx, load_id)?;
             drop(tx);
             return Err(self.refuse_all(path, &sha256, rows_read, rows)?.into());
         }
@@ -624,15 +616,7 @@ impl<'a> Loader<'a> {
             .join(format!("{:06}_{}", s.load_id, &s.sha256[..12]));
         if s.rejected > 0 {
             let csv = dir.join("rejects.csv");
-            let mut stmt = self.conn.prepare(
-                "select file_name, row_number, column_name, reason, row_values from load_rejects where load_id = ? order by row_number",
-            )?;
-            let rows = stmt
-                .query_map(params![s.load_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })?
-                .collect::<Result<Vec<RejectRow>, _>>()?;
-            write_rejects_csv(&csv, rows.into_iter())?;
+            write_rejects_csv(&csv, rejects_of(&self.conn, s.load_id)?.into_iter())?;
             s.rejects_csv = Some(csv);
         }
         crate::fsutil::write_atomic(&dir.join("load.json"), &serde_json::to_vec_pretty(s)?)?;
@@ -706,6 +690,20 @@ pub fn as_of_from_name(path: &Path) -> Option<NaiveDateTime> {
 
 /// One rejected row for the CSV: file, row, column, reason, masked values.
 type RejectRow = (String, i64, Option<String>, String, String);
+
+/// The rejected rows of one load, in file order.
+fn rejects_of(conn: &Connection, load_id: i32) -> Result<Vec<RejectRow>> {
+    let mut stmt = conn.prepare(
+        "select file_name, row_number, column_name, reason, row_values \
+         from load_rejects where load_id = ? order by row_number",
+    )?;
+    let rows = stmt
+        .query_map(params![load_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<Vec<RejectRow>, _>>()?;
+    Ok(rows)
+}
 
 fn write_rejects_csv(path: &Path, rows: impl Iterator<Item = RejectRow>) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
