@@ -104,7 +104,7 @@ fn is_lock_error(e: &duckdb::Error) -> bool {
 }
 
 /// Rebuilds the reference dimensions (regions, fields, departments, holidays, working days)
-/// from the reference data. Call inside the load's transaction.
+/// from the reference data, in the caller's transaction.
 ///
 /// # Errors
 /// DuckDB's error.

@@ -183,12 +183,17 @@ impl<'a> Loader<'a> {
             &ws.config.masking.key_env,
             &ws.path(&ws.config.masking.key_file),
         )?;
-        let conn = warehouse::open(
+        let mut conn = warehouse::open(
             &ws.warehouse_path(),
             warehouse::Access::ReadWrite,
             warehouse::LOCK_WAIT,
         )?;
         warehouse::apply_settings(&conn, &ws.config.warehouse)?;
+        // The reference dimensions depend on the reference files, not on the extracts:
+        // rebuild them once per run, not once per file.
+        let tx = conn.transaction()?;
+        warehouse::sync_reference(&tx, &reference)?;
+        tx.commit()?;
         Ok(Loader {
             ws,
             reference,
@@ -428,7 +433,6 @@ impl<'a> Loader<'a> {
             ),
         };
 
-        warehouse::sync_reference(&tx, &self.reference)?;
         // The window functions that sort out repeated tickets are only needed when a ticket
         // is repeated; most extracts have one row per ticket.
         let repeated: i64 = tx.query_row(
