@@ -392,8 +392,8 @@ fn cells(v: &View<'_>, rng: &mut Rng, month: YearMonth) -> Vec<Cell> {
         } else {
             Cell::Text(if t.is_enforcement { "是" } else { "否" }.into())
         },
-        match (t.hide_enforcement, t.field) {
-            (false, Some(f)) => Cell::Text(f.into()),
+        match (t.hide_enforcement, &t.field) {
+            (false, Some(f)) => Cell::Text(f.clone()),
             _ => Cell::Empty,
         },
         text(&t.department, rng),

@@ -103,8 +103,8 @@ pub struct Ticket {
     pub category: String,
     /// 是否涉及行政执法.
     pub is_enforcement: bool,
-    /// 执法领域 (name).
-    pub field: Option<&'static str>,
+    /// 执法领域 (name, from the reference data).
+    pub field: Option<String>,
     /// Whether the extract leaves 是否涉及行政执法/执法领域 blank.
     pub hide_enforcement: bool,
     /// 承办单位 (the one that finally handles it).
@@ -324,10 +324,7 @@ impl World<'_> {
         };
         let field = field_code
             .and_then(|c| r.fields.iter().find(|f| f.code == c))
-            .map(|f| {
-                // Names come from the built-in reference; leak to 'static once per distinct field.
-                field_name_static(&f.name)
-            });
+            .map(|f| f.name.clone());
 
         // Who.
         let repeat_caller = rng.chance(0.05);
@@ -493,30 +490,6 @@ impl World<'_> {
 
 fn region_index(r: &Reference, name: &str) -> usize {
     r.regions.iter().position(|x| x.name == name).unwrap_or(0)
-}
-
-fn field_name_static(name: &str) -> &'static str {
-    // The built-in field names; anything else falls back to 其他.
-    const NAMES: &[&str] = &[
-        "综合行政执法(城市管理)",
-        "市场监管",
-        "生态环境",
-        "交通运输",
-        "农业农村",
-        "文化市场(文化和旅游)",
-        "卫生健康",
-        "应急管理(安全生产)",
-        "自然资源",
-        "住房城乡建设",
-        "人力资源社会保障",
-        "公安(治安)",
-        "其他",
-    ];
-    NAMES
-        .iter()
-        .find(|n| **n == name)
-        .copied()
-        .unwrap_or("其他")
 }
 
 fn address_tail<'a>(address: &'a str, region: &crate::reference::Region, street: &str) -> &'a str {
