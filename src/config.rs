@@ -3,6 +3,7 @@
 //! The defaults live in one place, `data/rexian.default.toml`, which is both what `rexian init`
 //! writes (with its comments) and what a missing key falls back to.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -33,6 +34,100 @@ pub struct Config {
     pub masking: Masking,
     /// How extracts are read.
     pub ingest: IngestSettings,
+    /// Limits and windows behind the derived facts (签收时限, 重复诉求, 屡次不改…).
+    pub indicators: IndicatorSettings,
+    /// The composite 效能指数: curves, weights, bands, minimum sample.
+    pub scoring: Scoring,
+    /// The grading rules (分级分类) and suggested actions.
+    pub grading: Grading,
+    /// Sizes and thresholds of the analyses.
+    pub analysis: AnalysisSettings,
+}
+
+/// Limits and windows behind the derived facts of every appeal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSettings {
+    /// Hours after dispatch within which signing is on time.
+    pub sign_limit_hours: f64,
+    /// Working days to close when the extract gives no deadline.
+    pub default_due_workdays: u32,
+    /// Window of 重复诉求, in days.
+    pub repeat_window_days: u32,
+    /// Window of 屡次不改 after a closing, in days.
+    pub recurrence_window_days: u32,
+}
+
+/// How the 效能指数 is computed, graded and ranked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// Fewest valid callbacks to be graded and ranked.
+    pub min_callbacks: u32,
+    /// z of the Wilson interval used for ranking.
+    pub confidence_z: f64,
+    /// First-level group → weight.
+    pub groups: BTreeMap<String, f64>,
+    /// Band name → lowest score.
+    pub bands: BTreeMap<String, f64>,
+    /// Indicator code → its scoring curve.
+    pub curves: BTreeMap<String, Curve>,
+}
+
+/// One indicator's scoring curve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Curve {
+    /// The first-level group it belongs to.
+    pub group: String,
+    /// The value that scores 0.
+    pub floor: f64,
+    /// The value that scores 100.
+    pub target: f64,
+    /// Its weight inside the group.
+    pub weight: f64,
+}
+
+/// The grading rules (分级分类).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grading {
+    /// Words that make an order 重大.
+    pub major_keywords: Vec<String>,
+    /// Different callers about one subject that make it 重大.
+    pub crowd_callers: u32,
+    /// The window of `crowd_callers`, in days.
+    pub crowd_window_days: u32,
+    /// Returns that make an order 需协调争议解决.
+    pub coordination_returns: u32,
+    /// Returning departments that make an order 需协调争议解决.
+    pub coordination_departments: u32,
+    /// Regions a category × field must reach to be 普遍性执法问题.
+    pub widespread_regions: u32,
+    /// Orders a category × field must reach in each of those regions.
+    pub widespread_orders_per_region: u32,
+    /// Grade (or general_reminder / general_routine / recurrence) → suggested action.
+    pub actions: BTreeMap<String, String>,
+}
+
+/// Sizes and thresholds of the analyses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisSettings {
+    /// Length of the top lists.
+    pub top: u32,
+    /// Example appeals per hot category.
+    pub examples: u32,
+    /// Months of history an early warning compares with.
+    pub warning_months: u32,
+    /// Standard deviations above the mean that raise a warning.
+    pub warning_sigma: f64,
+    /// Fewest orders in the month for a warning.
+    pub warning_min_orders: u32,
+    /// Behaviour words looked for in complaints.
+    pub behaviours: Vec<String>,
+    /// Words never shown as keywords.
+    pub stopwords: Vec<String>,
 }
 
 /// Paths of a workspace, relative to its folder unless absolute.
@@ -177,7 +272,91 @@ impl Config {
                 self.ingest.encoding
             );
         }
+        self.validate_rules()
+    }
+
+    fn validate_rules(&self) -> Result<()> {
+        const SCORABLE: [&str; 10] = [
+            "sign_rate",
+            "return_rate",
+            "on_time_rate",
+            "overdue_rate",
+            "handling_days_mean",
+            "extension_rate",
+            "resolution_rate",
+            "reopen_rate",
+            "repeat_rate",
+            "satisfaction_rate",
+        ];
+        for (code, c) in &self.scoring.curves {
+            if !SCORABLE.contains(&code.as_str()) {
+                bail!(
+                    "[scoring.curves.{code}]: no such indicator; the scored indicators are {}",
+                    SCORABLE.join(", ")
+                );
+            }
+            if !self.scoring.groups.contains_key(&c.group) {
+                bail!(
+                    "[scoring.curves.{code}] group = {:?} is not one of [scoring.groups]: {}",
+                    c.group,
+                    self.scoring
+                        .groups
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            if c.floor == c.target || !c.floor.is_finite() || !c.target.is_finite() {
+                bail!("[scoring.curves.{code}]: floor and target must be different numbers");
+            }
+            if c.weight < 0.0 {
+                bail!("[scoring.curves.{code}]: weight must not be negative");
+            }
+        }
+        if self.scoring.groups.values().any(|w| *w < 0.0) {
+            bail!("[scoring.groups]: weights must not be negative");
+        }
+        if self
+            .grading
+            .major_keywords
+            .iter()
+            .any(|k| k.trim().is_empty())
+        {
+            bail!("[grading] major_keywords has an empty word; remove it");
+        }
+        for key in [
+            "重大",
+            "需协调争议解决",
+            "普遍性执法问题",
+            "general_reminder",
+            "general_routine",
+            "recurrence",
+        ] {
+            if !self.grading.actions.contains_key(key) {
+                bail!("[grading.actions] needs a suggested action for {key:?}");
+            }
+        }
         Ok(())
+    }
+
+    /// A short fingerprint of every rule that changes a figure (indicators, scoring,
+    /// grading, analysis), stored with each result so a figure can be traced to its rules.
+    pub fn rules_version(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let rules = serde_json::json!({
+            "indicators": self.indicators,
+            "scoring": self.scoring,
+            "grading": self.grading,
+            "analysis": self.analysis,
+            "pilot": self.pilot,
+        });
+        let digest = Sha256::digest(rules.to_string().as_bytes());
+        format!(
+            "r{}-{}",
+            env!("CARGO_PKG_VERSION"),
+            &hex::encode(digest)[..10]
+        )
     }
 
     /// The configured time zone.

@@ -13,6 +13,7 @@
 //! * `check`: data tests, one query per file in `sql/checks/`.
 //! * `commands`: what each subcommand of the `rexian` binary does and prints.
 
+pub mod analyse;
 pub mod check;
 pub mod commands;
 pub mod config;
@@ -21,9 +22,11 @@ pub mod generate;
 pub mod ingest;
 pub mod lake;
 pub mod mask;
+pub mod output;
 pub mod period;
 pub mod reference;
 pub mod refresh;
+pub mod rules;
 pub mod sql;
 pub mod warehouse;
 

@@ -123,6 +123,75 @@ enum Command {
         limit: usize,
     },
 
+    /// Show the indicators (诉求量, 按期办结率, 回访满意率…, 效能指数, 等级, 排名) of a period.
+    ///
+    /// Rates are shares of their denominators; a zero denominator shows as "—". Units with
+    /// fewer valid callbacks than [scoring] min_callbacks are 样本不足 and not ranked.
+    /// Example: rexian indicators --period 2024Q1 --by department --region 任城区
+    Indicators {
+        /// A month (2024-03), quarter (2024Q1), year (2024), pilot year (PY2023-24) or `pilot`.
+        #[arg(long)]
+        period: String,
+        /// The units: department, region, field or city.
+        #[arg(long, default_value = "department")]
+        by: String,
+        /// Only the units of this region (by its name, e.g. 任城区).
+        #[arg(long)]
+        region: Option<String>,
+        /// Every indicator in long form with numerator, denominator, 环比 and 同比.
+        #[arg(long)]
+        detail: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+
+    /// Grade (分级分类) every enforcement-related appeal of a period: 重大, 需协调争议解决,
+    /// 普遍性执法问题 or 一般, with the rule that fired and a suggested action.
+    Grade {
+        /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
+        #[arg(long)]
+        period: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+
+    /// Run an analysis of a period: hot (热点问题), disputes (会商研判), warnings (预警),
+    /// focus (监督重点), supervision (重点督办清单) or pilot-effect (试点成效).
+    Analyse {
+        /// hot, disputes, warnings, focus, supervision or pilot-effect.
+        name: String,
+        /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
+        #[arg(long, default_value = "pilot")]
+        period: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+
+    /// Export a list for the hotline. `push-list`: the graded appeals of a period with their
+    /// suggested actions (推送清单), as XLSX and Parquet in the reports folder.
+    Export {
+        /// What to export: push-list.
+        what: String,
+        /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
+        #[arg(long)]
+        period: String,
+        /// Folder to write to (default: [paths] reports of rexian.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+
+    /// Record the office's decision (督办决定) on an item of the key supervision list.
+    Decide {
+        /// The 工单编号.
+        ticket: String,
+        /// The decision, as the office words it.
+        #[arg(long)]
+        decision: String,
+        /// Who decided.
+        #[arg(long)]
+        by: Option<String>,
+    },
+
     /// Run the whole flow on the embedded defaults in a new workspace (the demo).
     Demo {
         /// Folder of the demo workspace.
@@ -135,6 +204,30 @@ enum Command {
         #[arg(long, default_value_t = 12345)]
         seed: u64,
     },
+}
+
+/// Output options shared by the commands that print tables.
+#[derive(Debug, clap::Args)]
+struct OutputArgs {
+    /// table, csv, json or xlsx.
+    #[arg(long, value_enum, default_value_t = rexian::output::Format::Table)]
+    format: rexian::output::Format,
+    /// Write to this file instead of the terminal (needed for xlsx).
+    #[arg(long, short = 'o')]
+    output: Option<PathBuf>,
+    /// Encoding of CSV: utf8-bom (Excel) or gb18030 (older Excel, WPS).
+    #[arg(long, value_enum, default_value_t = rexian::output::CsvEncoding::Utf8Bom)]
+    csv_encoding: rexian::output::CsvEncoding,
+}
+
+impl OutputArgs {
+    fn into_output(self) -> commands::analyse::Output {
+        commands::analyse::Output {
+            format: self.format,
+            csv: self.csv_encoding,
+            path: self.output,
+        }
+    }
 }
 
 fn parse_as_of(s: &str) -> Result<chrono::NaiveDateTime, String> {
@@ -232,6 +325,48 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Ledger { limit } => {
             let ws = Workspace::open(&cli.workspace)?;
             commands::ledger::run(&ws, limit)?;
+        }
+        Command::Indicators {
+            period,
+            by,
+            region,
+            detail,
+            out,
+        } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::analyse::indicators(
+                &ws,
+                &period,
+                &by,
+                region.as_deref(),
+                detail,
+                &out.into_output(),
+            )?;
+        }
+        Command::Grade { period, out } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::analyse::grade(&ws, &period, &out.into_output())?;
+        }
+        Command::Analyse { name, period, out } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::analyse::analyse(&ws, &name, &period, &out.into_output())?;
+        }
+        Command::Export { what, period, out } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            if what != "push-list" {
+                anyhow::bail!("nothing called {what:?} to export; use push-list");
+            }
+            for p in commands::analyse::push_list(&ws, &period, out.as_deref())? {
+                println!("{}", p.display());
+            }
+        }
+        Command::Decide {
+            ticket,
+            decision,
+            by,
+        } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::analyse::decide(&ws, &ticket, &decision, by.as_deref())?;
         }
         Command::Demo {
             dir,

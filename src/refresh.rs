@@ -10,9 +10,10 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use chrono::Utc;
-use duckdb::{params, Connection};
+use duckdb::{params, Connection, OptionalExt};
 use regex::Regex;
 
+use crate::config::Config;
 use crate::sql;
 
 /// One SQL model.
@@ -134,14 +135,26 @@ pub struct Built {
     pub seconds: f64,
 }
 
-/// Builds every model in one transaction and records the build.
+/// Writes the rules of `config`, then builds every model, in one transaction, and records
+/// the build.
 ///
 /// # Errors
 /// When a model's SQL fails: nothing of the build is kept.
-pub fn refresh(conn: &mut Connection) -> Result<Vec<Built>> {
+pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
     let models = models()?;
     let order = build_order(&models)?;
     let tx = conn.transaction()?;
+    crate::rules::write(&tx, config)?;
+    let mut vars: BTreeMap<String, String> = crate::rules::params(config)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let field_pattern: Option<String> =
+        tx.query_row(sql::REFRESH_FIELD_KEYWORDS.text, [], |r| r.get(0))?;
+    vars.insert(
+        "field_keyword_pattern".into(),
+        field_pattern.unwrap_or_else(|| "[^\\s\\S]".into()),
+    );
     let build_id: i32 = tx.query_row(
         "select coalesce(max(build_id), 0) + 1 from model_builds",
         [],
@@ -152,11 +165,21 @@ pub fn refresh(conn: &mut Connection) -> Result<Vec<Built>> {
         let started = Instant::now();
         let kind = m.materialized();
         // A model may change from table to view between releases: drop what is there.
-        for other in ["view", "table"] {
-            tx.execute_batch(&format!("drop {other} if exists {}", m.name))
-                .ok();
+        let existing: Option<String> = tx
+            .query_row(
+                "select table_type from information_schema.tables \
+                 where table_schema = 'main' and table_name = ?",
+                [&m.name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match existing.as_deref() {
+            Some("VIEW") => tx.execute_batch(&format!("drop view {}", m.name))?,
+            Some(_) => tx.execute_batch(&format!("drop table {}", m.name))?,
+            None => {}
         }
-        tx.execute_batch(&format!("create {kind} {} as\n{}", m.name, m.sql))
+        let text = substitute(m.sql, &vars).with_context(|| format!("sql/{}", m.path))?;
+        tx.execute_batch(&format!("create {kind} {} as\n{text}", m.name))
             .with_context(|| format!("building the model {} (sql/{})", m.name, m.path))?;
         let rows = if kind == "table" {
             Some(
@@ -192,6 +215,28 @@ pub fn refresh(conn: &mut Connection) -> Result<Vec<Built>> {
     Ok(built)
 }
 
+/// Replaces every `{{name}}` in a model by the SQL string literal of that rule. Regular
+/// expressions must be literals for DuckDB to compile them once rather than once per row.
+fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<String> {
+    static VAR: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"\{\{\s*([a-z_]+)\s*\}\}").expect("valid"));
+    let mut unknown = None;
+    let out = VAR.replace_all(text, |c: &regex::Captures| match vars.get(&c[1]) {
+        Some(v) => format!("'{}'", v.replace('\'', "''")),
+        None => {
+            unknown = Some(c[1].to_string());
+            String::new()
+        }
+    });
+    if let Some(name) = unknown {
+        bail!(
+            "{{{{{name}}}}} is not a rule; the rules are {}",
+            vars.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(out.into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,7 +244,10 @@ mod tests {
     #[test]
     fn order_comes_from_the_files() {
         let models = models().unwrap();
-        let fct = models.iter().find(|m| m.name == "fct_appeals").unwrap();
+        let fct = models
+            .iter()
+            .find(|m| m.name == "fct_enforcement_appeals")
+            .unwrap();
         assert!(
             fct.depends_on.contains("dim_workday"),
             "{:?}",
@@ -211,7 +259,10 @@ mod tests {
             .map(|m| m.name.as_str())
             .collect();
         let pos = |n: &str| order.iter().position(|x| *x == n).unwrap();
-        assert!(pos("dim_workday") < pos("fct_appeals"), "{order:?}");
+        assert!(
+            pos("dim_workday") < pos("fct_enforcement_appeals"),
+            "{order:?}"
+        );
     }
 
     #[test]

@@ -29,6 +29,10 @@ macro_rules! script {
 pub const WAREHOUSE_SCHEMA: Script = script!("warehouse/schema.sql");
 /// Reference dimension tables.
 pub const WAREHOUSE_REFERENCE: Script = script!("warehouse/reference.sql");
+/// The configurable rules as tables.
+pub const WAREHOUSE_RULES: Script = script!("warehouse/rules.sql");
+/// The regular expression of every field keyword, for inferring 执法领域.
+pub const REFRESH_FIELD_KEYWORDS: Script = script!("refresh/field_keywords.sql");
 /// The working-day calendar.
 pub const WAREHOUSE_DIM_DATE: Script = script!("warehouse/dim_date.sql");
 /// The staging table of one file.

@@ -99,3 +99,10 @@ create table if not exists model_builds (
     built_at            timestamptz not null,
     rexian_version      varchar not null
 );
+
+create table if not exists supervision_decisions (
+    ticket_id           varchar not null,  -- 工单编号 of a 重点督办 item
+    decision            varchar not null,  -- 督办决定, as the office wrote it
+    decided_at          timestamptz not null,
+    decided_by          varchar            -- who recorded it
+);

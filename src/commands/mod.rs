@@ -1,6 +1,7 @@
 //! One file per subcommand: what it does and what it prints. `main.rs` parses the command
 //! line and calls these.
 
+pub mod analyse;
 pub mod check;
 pub mod demo;
 pub mod generate;

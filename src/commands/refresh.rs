@@ -31,7 +31,7 @@ pub fn run(ws: &Workspace) -> Result<Status> {
             warehouse::sync_reference(&tx, &reference)?;
             tx.commit()?;
         }
-        let built = refresh::refresh(&mut conn)?;
+        let built = refresh::refresh(&mut conn, &ws.config)?;
         let mut table = comfy_table::Table::new();
         table.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
         table.set_header(["model", "layer", "kept as", "rows", "seconds"]);

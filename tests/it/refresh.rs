@@ -81,7 +81,7 @@ fn deadlines_count_working_days_under_the_official_calendar() {
     let db = t.db();
     let fact = |id: &str| -> (String, bool, Option<i64>, Option<bool>) {
         db.query_row(
-            "select strftime(due_at_effective, '%Y-%m-%d %H:%M:%S'), is_due_derived, handling_workdays, is_closed_on_time from fct_appeals where ticket_id = ?",
+            "select strftime(due_at_effective, '%Y-%m-%d %H:%M:%S'), is_due_derived, handling_workdays, is_closed_on_time from fct_enforcement_appeals where ticket_id = ?",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )

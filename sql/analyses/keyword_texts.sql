@@ -1,0 +1,6 @@
+-- The titles and contents (masked at load) of the enforcement-related appeals in [$1, $2),
+-- for keyword counting.
+select coalesce(a.title, '') || '。' || coalesce(a.content, '')
+from fct_enforcement_appeals as f
+inner join appeals as a on a.ticket_id = f.ticket_id
+where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date)

@@ -1,0 +1,470 @@
+//! The analyses of one period: the queries in `sql/analyses/` run over the marts, returned as
+//! [`Frame`]s that the commands print or export and the reports typeset. Keyword counting
+//! (热点关键词) needs Chinese word segmentation and so is done here with `jieba-rs`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use duckdb::types::Value;
+use duckdb::{Connection, OptionalExt, ToSql};
+use jieba_rs::Jieba;
+
+use crate::config::Config;
+use crate::sql;
+
+/// A reporting period as the marts know it (dim_period).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    /// month / quarter / pilot_year / year.
+    pub kind: String,
+    /// Its key: 2024-03, 2024Q1, PY2023-24, 2024.
+    pub key: String,
+    /// Its Chinese label: 2024年03月…
+    pub label: String,
+    /// First day.
+    pub start: NaiveDate,
+    /// The day after the last.
+    pub end: NaiveDate,
+    /// The period before (环比).
+    pub prev_key: String,
+    /// The same period a year before (同比).
+    pub yoy_key: String,
+}
+
+impl Period {
+    /// Finds a period written as `2024-03`, `2024Q1`, `2024`, `PY2023-24` or `pilot` (the
+    /// pilot year of rexian.toml [pilot]).
+    ///
+    /// # Errors
+    /// When the text is not a period, or the warehouse has no data in it; the message lists
+    /// the periods there are.
+    pub fn resolve(conn: &Connection, config: &Config, text: &str) -> Result<Period> {
+        let t = text.trim();
+        let key = if t.eq_ignore_ascii_case("pilot") {
+            let end = config.pilot.end;
+            format!("PY{}-{:02}", end.year - 1, end.year % 100)
+        } else {
+            t.to_ascii_uppercase().replace('q', "Q")
+        };
+        let found = conn
+            .query_row(
+                "select period_kind, period_key, period_label, cast(start_date as varchar), \
+                 cast(end_date as varchar), prev_key, yoy_key from dim_period where period_key = ?",
+                [&key],
+                |r| {
+                    Ok(Period {
+                        kind: r.get(0)?,
+                        key: r.get(1)?,
+                        label: r.get(2)?,
+                        start: date(r.get(3)?),
+                        end: date(r.get(4)?),
+                        prev_key: r.get(5)?,
+                        yoy_key: r.get(6)?,
+                    })
+                },
+            )
+            .optional()
+            .context("reading dim_period; run `rexian refresh` first")?;
+        if let Some(p) = found {
+            return Ok(p);
+        }
+        let mut have: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut stmt = conn.prepare(
+            "select period_kind, period_key from dim_period order by period_kind, start_date",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (k, v) = row?;
+            have.entry(k).or_default().push(v);
+        }
+        let listing: Vec<String> = have
+            .iter()
+            .map(|(k, v)| match (v.first(), v.last()) {
+                (Some(a), Some(b)) if v.len() > 2 => format!("{k}: {a} … {b}"),
+                _ => format!("{k}: {}", v.join(", ")),
+            })
+            .collect();
+        if listing.is_empty() {
+            bail!("no periods yet: load extracts and run `rexian refresh` first");
+        }
+        bail!(
+            "no data for the period {text:?}. Write a month (2024-03), quarter (2024Q1), year \
+             (2024), pilot year (PY2023-24) or `pilot`. The warehouse has:\n  {}",
+            listing.join("\n  ")
+        )
+    }
+
+    /// The start of the period before, for growth figures.
+    pub fn prev_start(&self) -> NaiveDate {
+        let months = match self.kind.as_str() {
+            "month" => 1,
+            "quarter" => 3,
+            _ => 12,
+        };
+        self.start
+            .checked_sub_months(chrono::Months::new(months))
+            .unwrap_or(self.start)
+    }
+}
+
+fn date(text: String) -> NaiveDate {
+    // dim_period's own dates, written by DuckDB as YYYY-MM-DD.
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// A result table: column names and rows of values.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    /// Its title, for sheets and headings.
+    pub title: String,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, each as long as `columns`.
+    pub rows: Vec<Vec<Value>>,
+    /// Columns holding rates (shown as percentages).
+    pub percent: BTreeSet<String>,
+}
+
+impl Frame {
+    /// The index of a column.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+
+    /// The values of one column as text (NULL as "").
+    pub fn texts(&self, name: &str) -> Vec<String> {
+        let Some(i) = self.col(name) else {
+            return Vec::new();
+        };
+        self.rows.iter().map(|r| value_text(&r[i])).collect()
+    }
+
+    /// Marks as rates the columns whose names say so (…率, 占比, …增长, 变化).
+    fn mark_rates(mut self) -> Frame {
+        for c in &self.columns {
+            if c.ends_with('率') || c.contains("占比") || c.ends_with("增长") || c.ends_with("变化")
+            {
+                self.percent.insert(c.clone());
+            }
+        }
+        self
+    }
+}
+
+/// Plain text of a value (NULL as "").
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Boolean(b) => if *b { "是" } else { "否" }.into(),
+        Value::TinyInt(x) => x.to_string(),
+        Value::SmallInt(x) => x.to_string(),
+        Value::Int(x) => x.to_string(),
+        Value::BigInt(x) => x.to_string(),
+        Value::HugeInt(x) => x.to_string(),
+        Value::UTinyInt(x) => x.to_string(),
+        Value::USmallInt(x) => x.to_string(),
+        Value::UInt(x) => x.to_string(),
+        Value::UBigInt(x) => x.to_string(),
+        Value::Float(x) => x.to_string(),
+        Value::Double(x) => x.to_string(),
+        Value::Decimal(x) => x.to_string(),
+        Value::Text(s) => s.clone(),
+        Value::Timestamp(unit, n) => {
+            let micros = unit.to_micros(*n);
+            chrono::DateTime::from_timestamp_micros(micros)
+                .map(|d| d.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default()
+        }
+        Value::Date32(d) => NaiveDate::from_num_days_from_ce_opt(*d + 719_163)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Runs a query and collects its rows.
+///
+/// # Errors
+/// When the query fails.
+pub fn query(conn: &Connection, title: &str, text: &str, params: &[&dyn ToSql]) -> Result<Frame> {
+    let mut stmt = conn
+        .prepare(text)
+        .with_context(|| format!("preparing {title}"))?;
+    let mut rows = stmt
+        .query(params)
+        .with_context(|| format!("running {title}"))?;
+    let mut out = Vec::new();
+    let mut n = 0;
+    while let Some(row) = rows.next()? {
+        if n == 0 {
+            n = row.as_ref().column_count();
+        }
+        let mut values = Vec::with_capacity(n);
+        for i in 0..n {
+            values.push(row.get::<_, Value>(i)?);
+        }
+        out.push(values);
+    }
+    drop(rows);
+    let columns = stmt.column_names();
+    Ok(Frame {
+        title: title.to_string(),
+        columns,
+        rows: out,
+        percent: BTreeSet::new(),
+    }
+    .mark_rates())
+}
+
+fn analysis(name: &str) -> Result<&'static str> {
+    sql::FILES
+        .iter()
+        .find(|(p, _)| *p == format!("analyses/{name}.sql"))
+        .map(|(_, t)| *t)
+        .with_context(|| format!("sql/analyses/{name}.sql is missing from this build"))
+}
+
+/// The unit kinds indicators are given by.
+pub const UNIT_KINDS: [&str; 4] = ["department", "region", "field", "city"];
+
+/// Every indicator of every unit of one kind in a period, with score, band and rank.
+///
+/// # Errors
+/// When the kind or region is unknown, or the query fails.
+pub fn indicators(conn: &Connection, period: &Period, by: &str, region: &str) -> Result<Frame> {
+    check_unit(conn, by, region)?;
+    let f = query(
+        conn,
+        &format!("{} 指标（按{}）", period.label, unit_label(by)),
+        analysis("indicators")?,
+        &[&period.key, &by, &region],
+    )?;
+    Ok(f)
+}
+
+/// The indicators in long form with numerators, denominators, 环比 and 同比.
+///
+/// # Errors
+/// When the kind or region is unknown, or the query fails.
+pub fn indicator_changes(
+    conn: &Connection,
+    period: &Period,
+    by: &str,
+    region: &str,
+) -> Result<Frame> {
+    check_unit(conn, by, region)?;
+    let mut f = query(
+        conn,
+        &format!("{} 指标明细（按{}）", period.label, unit_label(by)),
+        analysis("indicator_changes")?,
+        &[&period.key, &by, &region],
+    )?;
+    f.percent.clear();
+    Ok(f)
+}
+
+fn unit_label(by: &str) -> &'static str {
+    match by {
+        "department" => "部门",
+        "region" => "区县",
+        "field" => "执法领域",
+        _ => "全市",
+    }
+}
+
+fn check_unit(conn: &Connection, by: &str, region: &str) -> Result<()> {
+    if !UNIT_KINDS.contains(&by) {
+        bail!("--by {by:?}: use one of {}", UNIT_KINDS.join(", "));
+    }
+    if !region.is_empty() {
+        let known: Vec<String> = {
+            let mut s = conn.prepare("select region_name from dim_region order by region_code")?;
+            let names = s.query_map([], |r| r.get::<_, String>(0))?;
+            names.collect::<duckdb::Result<_>>()?
+        };
+        if !known.iter().any(|k| k == region) {
+            bail!(
+                "--region {region:?} is not a region; the regions are {}",
+                known.join("、")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// 分级分类 of every enforcement-related appeal accepted in the period.
+///
+/// # Errors
+/// When the query fails.
+pub fn grade(conn: &Connection, period: &Period) -> Result<Frame> {
+    query(
+        conn,
+        &format!("{} 分级分类", period.label),
+        analysis("grade")?,
+        &[&period.start.to_string(), &period.end.to_string()],
+    )
+}
+
+/// The names of the analyses `rexian analyse` runs.
+pub const ANALYSES: [&str; 6] = [
+    "hot",
+    "disputes",
+    "warnings",
+    "focus",
+    "supervision",
+    "pilot-effect",
+];
+
+/// Runs one named analysis for a period. `hot` gives three frames (categories, keywords,
+/// examples); the others one.
+///
+/// # Errors
+/// When the name is unknown or a query fails.
+pub fn run(conn: &Connection, config: &Config, name: &str, period: &Period) -> Result<Vec<Frame>> {
+    let (start, end) = (period.start.to_string(), period.end.to_string());
+    let p = &[&start as &dyn ToSql, &end];
+    let label = &period.label;
+    Ok(match name {
+        "hot" => hot(conn, config, period)?,
+        "disputes" => vec![query(
+            conn,
+            &format!("{label} 会商研判"),
+            analysis("disputes")?,
+            p,
+        )?],
+        "warnings" => vec![query(
+            conn,
+            &format!("{label} 预警"),
+            analysis("warnings")?,
+            p,
+        )?],
+        "focus" => vec![query(
+            conn,
+            &format!("{label} 监督重点"),
+            analysis("focus")?,
+            p,
+        )?],
+        "supervision" => {
+            let text = analysis("supervision")?.replace("{{grade}}", analysis("grade")?);
+            vec![query(conn, &format!("{label} 重点督办清单"), &text, p)?]
+        }
+        "pilot-effect" => {
+            let mut f = query(conn, "试点成效（双重差分）", analysis("pilot_effect")?, &[])?;
+            f.percent = f.columns.iter().skip(1).cloned().collect();
+            vec![f]
+        }
+        other => bail!(
+            "no analysis {other:?}; the analyses are {}",
+            ANALYSES.join(", ")
+        ),
+    })
+}
+
+fn hot(conn: &Connection, config: &Config, period: &Period) -> Result<Vec<Frame>> {
+    let categories = query(
+        conn,
+        &format!("{} 热点诉求分类", period.label),
+        analysis("hot_categories")?,
+        &[
+            &period.start.to_string(),
+            &period.end.to_string(),
+            &period.prev_start().to_string(),
+        ],
+    )?;
+    let names: Vec<Value> = categories
+        .texts("诉求分类")
+        .into_iter()
+        .take(3)
+        .map(Value::Text)
+        .collect();
+    let keywords = hot_keywords(conn, config, period)?;
+    let examples = query(
+        conn,
+        &format!("{} 典型诉求（已脱敏）", period.label),
+        analysis("hot_examples")?,
+        &[
+            &period.start.to_string(),
+            &period.end.to_string(),
+            &Value::List(names),
+        ],
+    )?;
+    Ok(vec![categories, keywords, examples])
+}
+
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Counts, for each word, the appeals whose text contains it.
+pub fn count_words<'a>(
+    texts: impl Iterator<Item = &'a str>,
+    stopwords: &BTreeSet<&str>,
+) -> HashMap<String, u64> {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for text in texts {
+        let words: BTreeSet<&str> = JIEBA
+            .cut(text, true)
+            .into_iter()
+            .map(|t| t.word)
+            .filter(|w| {
+                w.chars().count() >= 2
+                    && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                    && !stopwords.contains(w)
+            })
+            .collect();
+        for w in words {
+            *counts.entry(w.to_string()).or_default() += 1;
+        }
+    }
+    counts
+}
+
+fn texts(conn: &Connection, start: NaiveDate, end: NaiveDate) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(analysis("keyword_texts")?)?;
+    let rows = stmt.query_map([start.to_string(), end.to_string()], |r| {
+        r.get::<_, String>(0)
+    })?;
+    Ok(rows.collect::<duckdb::Result<_>>()?)
+}
+
+fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<Frame> {
+    let stop: BTreeSet<&str> = config
+        .analysis
+        .stopwords
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let now_texts = texts(conn, period.start, period.end)?;
+    let before_texts = texts(conn, period.prev_start(), period.start)?;
+    let now = count_words(now_texts.iter().map(String::as_str), &stop);
+    let before = count_words(before_texts.iter().map(String::as_str), &stop);
+    let mut ranked: Vec<(&String, &u64)> = now.iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let rows = ranked
+        .into_iter()
+        .take(config.analysis.top as usize)
+        .enumerate()
+        .map(|(i, (w, n))| {
+            let b = before.get(w).copied().unwrap_or(0);
+            vec![
+                Value::BigInt(i as i64 + 1),
+                Value::Text(w.clone()),
+                Value::BigInt(*n as i64),
+                Value::BigInt(b as i64),
+                if b > 0 {
+                    Value::Double(*n as f64 / b as f64 - 1.0)
+                } else {
+                    Value::Null
+                },
+            ]
+        })
+        .collect();
+    Ok(Frame {
+        title: format!("{} 热点关键词", period.label),
+        columns: ["排名", "关键词", "涉及件数", "上期件数", "环比增长"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        percent: ["环比增长".to_string()].into(),
+    })
+}

@@ -1,0 +1,242 @@
+//! Writing result tables ([`Frame`]s) for people and programs: an aligned terminal table, CSV
+//! for Excel (UTF-8 with BOM, or GB18030), JSON, XLSX and Parquet. Every file is written
+//! whole to a temporary name and renamed, so a reader never sees half a file.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use duckdb::types::Value;
+
+use crate::analyse::{value_text, Frame};
+
+/// How a result is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// An aligned table on the terminal.
+    Table,
+    /// Comma-separated values, for Excel (see --csv-encoding).
+    Csv,
+    /// JSON: one array of objects per table.
+    Json,
+    /// An Excel workbook, one sheet per table.
+    Xlsx,
+}
+
+/// The text encoding of CSV output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark, which Excel opens correctly.
+    Utf8Bom,
+    /// GB18030 (a superset of GBK), for older Excel and WPS set-ups.
+    Gb18030,
+}
+
+/// What a missing value looks like to a person.
+pub const NULL_SHOWN: &str = "—";
+
+/// A value as a person reads it: rates as percentages, NULL as "—".
+pub fn display(v: &Value, percent: bool) -> String {
+    match (v, percent) {
+        (Value::Null, _) => NULL_SHOWN.to_string(),
+        (Value::Double(x), true) => format!("{:.2}%", x * 100.0),
+        (Value::Double(x), false) => {
+            let s = format!("{x:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        (other, _) => value_text(other),
+    }
+}
+
+/// Prints frames as aligned tables, each under its title.
+pub fn print_tables(frames: &[Frame]) {
+    for f in frames {
+        println!("{}", f.title);
+        if f.rows.is_empty() {
+            println!("（无）\n");
+            continue;
+        }
+        let mut t = comfy_table::Table::new();
+        t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
+        t.set_header(f.columns.clone());
+        for row in &f.rows {
+            t.add_row(
+                row.iter()
+                    .zip(&f.columns)
+                    .map(|(v, c)| display(v, f.percent.contains(c)))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        println!("{t}\n{} 行\n", f.rows.len());
+    }
+}
+
+/// Writes frames to `path` (or standard output when `None`) in a format.
+///
+/// # Errors
+/// When the file cannot be written, or several tables go to a CSV file.
+pub fn write(
+    frames: &[Frame],
+    format: Format,
+    csv: CsvEncoding,
+    path: Option<&Path>,
+) -> Result<()> {
+    if format == Format::Table {
+        print_tables(frames);
+        return Ok(());
+    }
+    let bytes = match format {
+        Format::Csv => csv_bytes(frames, csv)?,
+        Format::Json => json_bytes(frames)?,
+        Format::Xlsx => {
+            if path.is_none() {
+                bail!("an XLSX workbook needs a file: add --output FILE.xlsx");
+            }
+            xlsx_bytes(frames)?
+        }
+        Format::Table => unreachable!("handled above"),
+    };
+    match path {
+        Some(p) => crate::fsutil::write_atomic(p, &bytes)
+            .with_context(|| format!("writing {}", p.display())),
+        None => {
+            std::io::stdout().write_all(&bytes)?;
+            Ok(())
+        }
+    }
+}
+
+fn csv_bytes(frames: &[Frame], encoding: CsvEncoding) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for (i, f) in frames.iter().enumerate() {
+        if i > 0 {
+            // Several tables in one CSV: a blank line and the title between them.
+            w.write_record([""])?;
+            w.write_record([f.title.as_str()])?;
+        }
+        w.write_record(&f.columns)?;
+        for row in &f.rows {
+            w.write_record(row.iter().map(|v| match v {
+                Value::Null => NULL_SHOWN.to_string(),
+                other => value_text(other),
+            }))?;
+        }
+    }
+    let text = String::from_utf8(w.into_inner()?)?;
+    Ok(match encoding {
+        CsvEncoding::Utf8Bom => {
+            let mut out = "\u{feff}".as_bytes().to_vec();
+            out.extend_from_slice(text.as_bytes());
+            out
+        }
+        CsvEncoding::Gb18030 => encoding_rs::GB18030.encode(&text).0.into_owned(),
+    })
+}
+
+fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Boolean(b) => (*b).into(),
+        Value::TinyInt(x) => (*x).into(),
+        Value::SmallInt(x) => (*x).into(),
+        Value::Int(x) => (*x).into(),
+        Value::BigInt(x) => (*x).into(),
+        Value::UInt(x) => (*x).into(),
+        Value::UBigInt(x) => (*x).into(),
+        Value::Double(x) => serde_json::Number::from_f64(*x)
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Value::Float(x) => serde_json::Number::from_f64(f64::from(*x))
+            .map(serde_json::Value::Number)
+            .unwrap_or(serde_json::Value::Null),
+        Value::List(items) => items.iter().map(json_value).collect(),
+        other => value_text(other).into(),
+    }
+}
+
+fn json_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
+    let tables: Vec<serde_json::Value> = frames
+        .iter()
+        .map(|f| {
+            let rows: Vec<serde_json::Value> = f
+                .rows
+                .iter()
+                .map(|r| {
+                    let obj: serde_json::Map<String, serde_json::Value> = f
+                        .columns
+                        .iter()
+                        .zip(r)
+                        .map(|(c, v)| (c.clone(), json_value(v)))
+                        .collect();
+                    serde_json::Value::Object(obj)
+                })
+                .collect();
+            serde_json::json!({ "title": f.title, "rows": rows })
+        })
+        .collect();
+    let doc = if tables.len() == 1 {
+        tables.into_iter().next().unwrap_or_default()
+    } else {
+        serde_json::Value::Array(tables)
+    };
+    let mut out = serde_json::to_vec_pretty(&doc)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn xlsx_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format as XFormat, Workbook};
+    let mut book = Workbook::new();
+    let bold = XFormat::new().set_bold();
+    let pct = XFormat::new().set_num_format("0.00%");
+    for (i, f) in frames.iter().enumerate() {
+        let sheet = book.add_worksheet();
+        // Sheet names: at most 31 characters, none of []:*?/\ .
+        let name: String = f
+            .title
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(28)
+            .collect();
+        sheet.set_name(if name.is_empty() {
+            format!("表{}", i + 1)
+        } else {
+            name
+        })?;
+        for (c, col) in f.columns.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, col, &bold)?;
+            sheet.set_column_width(c as u16, 14)?;
+        }
+        for (r, row) in f.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, v) in row.iter().enumerate() {
+                let c = c as u16;
+                let is_pct = f.percent.contains(&f.columns[c as usize]);
+                let number = match v {
+                    Value::Double(x) => Some(*x),
+                    Value::Float(x) => Some(f64::from(*x)),
+                    Value::BigInt(x) => Some(*x as f64),
+                    Value::Int(x) => Some(f64::from(*x)),
+                    Value::SmallInt(x) => Some(f64::from(*x)),
+                    Value::UBigInt(x) => Some(*x as f64),
+                    _ => None,
+                };
+                match (number, v) {
+                    (Some(x), _) if is_pct => {
+                        sheet.write_number_with_format(r, c, x, &pct)?;
+                    }
+                    (Some(x), _) => {
+                        sheet.write_number(r, c, x)?;
+                    }
+                    (None, Value::Null) => {
+                        sheet.write_string(r, c, NULL_SHOWN)?;
+                    }
+                    (None, other) => {
+                        sheet.write_string(r, c, value_text(other))?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}

@@ -1,0 +1,121 @@
+//! The configurable rules as tables: before every refresh, the thresholds, curves, weights
+//! and word lists of `rexian.toml` are written to `cfg_*` tables that the SQL models read.
+//! This keeps every rule in one place (the configuration) and every formula in SQL.
+
+use anyhow::{Context, Result};
+use duckdb::{params, Connection};
+
+use crate::config::Config;
+use crate::sql;
+
+/// Rewrites the `cfg_*` tables from the configuration.
+///
+/// # Errors
+/// When the warehouse cannot be written.
+pub fn write(conn: &Connection, config: &Config) -> Result<()> {
+    sql::run(conn, sql::WAREHOUSE_RULES, &[])?;
+    let mut app = conn.appender("cfg_param")?;
+    for (k, v) in &params(config) {
+        app.append_row(params![k, v])?;
+    }
+    app.flush()?;
+    let g = &config.grading;
+    let a = &config.analysis;
+    let s = &config.scoring;
+    let mut app = conn.appender("cfg_scoring_curve")?;
+    for (code, c) in &s.curves {
+        let gw = s.groups.get(&c.group).copied().unwrap_or(0.0);
+        app.append_row(params![code, c.group, gw, c.weight, c.floor, c.target])?;
+    }
+    app.flush()?;
+    let mut app = conn.appender("cfg_band")?;
+    for (band, min) in &s.bands {
+        app.append_row(params![band, min])?;
+    }
+    app.flush()?;
+    let mut app = conn.appender("cfg_action")?;
+    for (k, v) in &g.actions {
+        app.append_row(params![k, v])?;
+    }
+    app.flush()?;
+    let mut app = conn.appender("cfg_word")?;
+    for (list, words) in [
+        ("major", &g.major_keywords),
+        ("behaviour", &a.behaviours),
+        ("stopword", &a.stopwords),
+    ] {
+        for w in words {
+            app.append_row(params![list, w.trim()])?;
+        }
+    }
+    app.flush().context("writing the rules tables")?;
+    Ok(())
+}
+
+/// Every scalar rule as (name, value): the rows of `cfg_param`, and the values a model
+/// names as `{{name}}` (see `refresh`).
+pub fn params(config: &Config) -> Vec<(&'static str, String)> {
+    let ind = &config.indicators;
+    let g = &config.grading;
+    let a = &config.analysis;
+    let s = &config.scoring;
+    vec![
+        ("rules_version", config.rules_version()),
+        ("sign_limit_hours", ind.sign_limit_hours.to_string()),
+        ("default_due_workdays", ind.default_due_workdays.to_string()),
+        ("repeat_window_days", ind.repeat_window_days.to_string()),
+        (
+            "recurrence_window_days",
+            ind.recurrence_window_days.to_string(),
+        ),
+        ("min_callbacks", s.min_callbacks.to_string()),
+        ("confidence_z", s.confidence_z.to_string()),
+        ("major_pattern", alternation(&g.major_keywords)),
+        ("behaviour_pattern", alternation(&a.behaviours)),
+        ("crowd_callers", g.crowd_callers.to_string()),
+        ("crowd_window_days", g.crowd_window_days.to_string()),
+        ("coordination_returns", g.coordination_returns.to_string()),
+        (
+            "coordination_departments",
+            g.coordination_departments.to_string(),
+        ),
+        ("widespread_regions", g.widespread_regions.to_string()),
+        (
+            "widespread_orders_per_region",
+            g.widespread_orders_per_region.to_string(),
+        ),
+        ("top", a.top.to_string()),
+        ("examples", a.examples.to_string()),
+        ("warning_months", a.warning_months.to_string()),
+        ("warning_sigma", a.warning_sigma.to_string()),
+        ("warning_min_orders", a.warning_min_orders.to_string()),
+        ("pilot_start", config.pilot.start.first_day().to_string()),
+        (
+            "pilot_end",
+            config.pilot.end.plus(1).first_day().to_string(),
+        ),
+        (
+            "baseline_start",
+            config.pilot.baseline_start.first_day().to_string(),
+        ),
+        (
+            "baseline_end",
+            config.pilot.baseline_end.plus(1).first_day().to_string(),
+        ),
+    ]
+}
+
+/// A regular expression matching any of the words literally ("" matches nothing).
+fn alternation(words: &[String]) -> String {
+    let parts: Vec<String> = words
+        .iter()
+        .map(|w| regex::escape(w.trim()))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if parts.is_empty() {
+        // A pattern that never matches: an empty list means "no keyword rule".
+        "[^\\s\\S]".to_string()
+    } else {
+        parts.join("|")
+    }
+}
