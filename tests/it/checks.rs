@@ -34,7 +34,7 @@ fn checks_pass_on_clean_data_and_catch_planted_defects() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("All 6 checks passed"),
+        String::from_utf8_lossy(&out.stdout).contains("All 8 checks passed"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
@@ -58,6 +58,10 @@ fn checks_pass_on_clean_data_and_catch_planted_defects() {
     let out = check();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(4), "{stdout}");
+    assert!(
+        stdout.contains("skipped: the marts are not built"),
+        "{stdout}"
+    );
     for name in [
         "appeals_unique_ticket_id",
         "appeals_no_personal_data",
@@ -72,4 +76,55 @@ fn checks_pass_on_clean_data_and_catch_planted_defects() {
         stdout.contains("ledger_accounts_for_every_row")
             && !stdout.contains("ledger_accounts_for_every_row — ")
     );
+}
+
+#[test]
+fn checks_catch_a_misspelt_department_and_a_mart_row_without_appeals() {
+    let t = TestWs::new();
+    let files = generate(
+        &t.dir.path().join("x"),
+        "2024-01",
+        "2024-01",
+        60,
+        Format::Csv,
+        72,
+    );
+    t.load(&files);
+    let run = |cmd: &str| {
+        Command::new(bin())
+            .arg("-w")
+            .arg(t.root())
+            .arg(cmd)
+            .output()
+            .unwrap()
+    };
+    let out = run("refresh");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    {
+        let db = rexian::warehouse::open(
+            &t.ws.warehouse_path(),
+            rexian::warehouse::Access::ReadWrite,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        // 综合执法局 for 综合行政执法局: two characters off a reference department.
+        db.execute_batch(
+            "update appeals set department = '任城区综合执法局', region_code = '370811', region_name = '任城区'
+              where ticket_id = (select min(ticket_id) from appeals);
+             update mart_indicator_values set value = value + 1
+              where period_key = '2024-01' and dim_kind = 'city' and indicator = 'volume';",
+        )
+        .unwrap();
+    }
+    let out = run("check");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(4), "{stdout}");
+    assert!(stdout.contains("appeals_department_known — "), "{stdout}");
+    assert!(stdout.contains("任城区综合行政执法局"), "{stdout}");
+    assert!(stdout.contains("marts_traceable_to_appeals — "), "{stdout}");
 }

@@ -9,6 +9,8 @@ mod crash;
 mod formats;
 mod generate;
 mod hostile;
+mod indicators;
 mod lake;
+mod patterns;
 mod privacy;
 mod refresh;

@@ -4,8 +4,11 @@
 with bounds as (
     select
         date_trunc('month', min(accepted_at)) as first_month,
+        -- Deadlines count up to the newest extract's moment: an open appeal that fell due
+        -- after its last event still makes its month a period (overdue at period end).
         date_trunc('month', greatest(
-            max(accepted_at), max(closed_at), max(callback_at), max(dispatched_at))) as last_month
+            max(accepted_at), max(closed_at), max(callback_at), max(dispatched_at),
+            least(max(due_at), (select max(as_of) from load_ledger)))) as last_month
     from appeals
 ),
 
