@@ -141,6 +141,16 @@ impl Frame {
         self.rows.iter().map(|r| value_text(&r[i])).collect()
     }
 
+    /// Removes a column, if there.
+    pub fn drop_column(&mut self, name: &str) {
+        if let Some(i) = self.col(name) {
+            self.columns.remove(i);
+            for r in &mut self.rows {
+                r.remove(i);
+            }
+        }
+    }
+
     /// Marks as rates the columns whose names say so (…率, 占比, …增长, 变化).
     fn mark_rates(mut self) -> Frame {
         for c in &self.columns {
@@ -235,12 +245,16 @@ pub const UNIT_KINDS: [&str; 4] = ["department", "region", "field", "city"];
 /// When the kind or region is unknown, or the query fails.
 pub fn indicators(conn: &Connection, period: &Period, by: &str, region: &str) -> Result<Frame> {
     check_unit(conn, by, region)?;
-    let f = query(
+    let mut f = query(
         conn,
         &format!("{} 指标（按{}）", period.label, unit_label(by)),
         analysis("indicators")?,
         &[&period.key, &by, &region],
     )?;
+    if by != "department" {
+        // The region of a unit only tells something for departments.
+        f.drop_column("区县");
+    }
     Ok(f)
 }
 
@@ -394,6 +408,12 @@ fn hot(conn: &Connection, config: &Config, period: &Period) -> Result<Vec<Frame>
 }
 
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Loads the word-segmentation dictionary (about 0.2 s) on a background thread, so that it
+/// is ready by the time the hot keywords are counted.
+pub fn warm_up() {
+    std::thread::spawn(|| LazyLock::force(&JIEBA));
+}
 
 /// Counts, for each word, the appeals whose text contains it.
 pub fn count_words<'a>(

@@ -40,11 +40,23 @@ fn marts_built(conn: &Connection) -> Result<bool> {
     Ok(n > 0)
 }
 
+/// Which rows the incremental checks read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every row (`rexian check`).
+    All,
+    /// A check that names `{{checked_through_load}}` reads only the rows of loads after its
+    /// last passing run (`rexian refresh`).
+    SinceLastPass,
+}
+
+const WATERMARK: &str = "{{checked_through_load}}";
+
 /// Runs every check, in file-name order.
 ///
 /// # Errors
 /// When a check's SQL fails to run (a broken check, not a failing one).
-pub fn run_all(conn: &Connection) -> Result<Vec<CheckOutcome>> {
+pub fn run_all(conn: &Connection, scope: Scope) -> Result<Vec<CheckOutcome>> {
     let mut out = Vec::new();
     for (path, text) in sql::files_under("checks/") {
         let name = path
@@ -66,6 +78,20 @@ pub fn run_all(conn: &Connection) -> Result<Vec<CheckOutcome>> {
             });
             continue;
         }
+        let text = &if text.contains(WATERMARK) {
+            let since: i64 = match scope {
+                Scope::All => 0,
+                Scope::SinceLastPass => conn.query_row(
+                    "select coalesce(max(checked_through_load), 0) from check_watermarks \
+                     where check_name = ?",
+                    [&name],
+                    |r| r.get(0),
+                )?,
+            };
+            text.replace(WATERMARK, &since.to_string())
+        } else {
+            text.to_string()
+        };
         let failing: i64 = conn
             .query_row(&format!("select count(*) from (\n{text}\n)"), [], |r| {
                 r.get(0)
@@ -100,4 +126,31 @@ pub fn run_all(conn: &Connection) -> Result<Vec<CheckOutcome>> {
         });
     }
     Ok(out)
+}
+
+/// Records, for every passing incremental check, that the rows of every load so far passed.
+///
+/// # Errors
+/// When the warehouse cannot be written.
+pub fn record_passes(
+    conn: &Connection,
+    outcomes: &[CheckOutcome],
+    through_load: i64,
+) -> Result<()> {
+    for o in outcomes.iter().filter(|o| o.passed()) {
+        let incremental = sql::files_under("checks/")
+            .into_iter()
+            .any(|(p, t)| p == format!("checks/{}.sql", o.name) && t.contains(WATERMARK));
+        if incremental {
+            conn.execute(
+                "delete from check_watermarks where check_name = ?",
+                [&o.name],
+            )?;
+            conn.execute(
+                "insert into check_watermarks values (?, ?, now())",
+                duckdb::params![o.name, through_load],
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -187,6 +187,9 @@ fn json_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
 fn xlsx_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format as XFormat, Workbook};
     let mut book = Workbook::new();
+    // A fixed creation time: the same figures give the same bytes.
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let bold = XFormat::new().set_bold();
     let pct = XFormat::new().set_num_format("0.00%");
     for (i, f) in frames.iter().enumerate() {

@@ -5,7 +5,9 @@ with complaints as (
     select f.*, a.title, a.content
     from fct_enforcement_appeals as f
     inner join appeals as a on a.ticket_id = f.ticket_id
-    where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date) and f.appeal_type in ('投诉', '举报')
+    where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date)
+        and a.accepted_at >= cast($1 as date) and a.accepted_at < cast($2 as date)
+        and f.appeal_type in ('投诉', '举报')
 ),
 
 top_n as (

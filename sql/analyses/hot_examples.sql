@@ -9,7 +9,9 @@ from (
         row_number() over (partition by f.category order by f.accepted_at desc, f.ticket_id) as n
     from fct_enforcement_appeals as f
     inner join appeals as a on a.ticket_id = f.ticket_id
-    where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date) and list_contains($3, f.category)
+    where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date)
+        and a.accepted_at >= cast($1 as date) and a.accepted_at < cast($2 as date)
+        and list_contains($3, f.category)
 )
 where n <= (select cast(value as integer) from cfg_param where key = 'examples')
 order by list_position($3, 诉求分类), 受理时间 desc

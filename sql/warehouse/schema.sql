@@ -106,3 +106,9 @@ create table if not exists supervision_decisions (
     decided_at          timestamptz not null,
     decided_by          varchar            -- who recorded it
 );
+
+create table if not exists check_watermarks (
+    check_name          varchar not null,  -- a check of sql/checks/ that reads only new rows
+    checked_through_load integer not null, -- every row of loads up to this one passed it
+    checked_at          timestamptz not null
+);

@@ -105,6 +105,9 @@ pub fn grade(ws: &Workspace, period: &str, out: &Output) -> Result<()> {
 /// # Errors
 /// When the analysis or period is unknown, or the output cannot be written.
 pub fn analyse(ws: &Workspace, name: &str, period: &str, out: &Output) -> Result<()> {
+    if name == "hot" {
+        analyse::warm_up();
+    }
     let conn = open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
     let frames = analyse::run(&conn, &ws.config, name, &period)?;

@@ -9,7 +9,8 @@ use crate::generate::{Format, Options};
 use crate::reference::Reference;
 
 /// Creates a workspace in `dir`, generates the baseline and pilot years' extracts into its
-/// `extracts/` folder, loads them, builds the models and runs the checks.
+/// `extracts/` folder, loads them, builds the models, runs the checks, and shows the last
+/// month's figures and analyses.
 ///
 /// # Errors
 /// When any step fails.
@@ -55,9 +56,45 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
     } else {
         status
     };
+    let last = ws.config.pilot.end.to_string();
+    println!("\n4. The figures of {last} and of the pilot year");
+    let out = |format| super::analyse::Output {
+        format,
+        csv: crate::output::CsvEncoding::Utf8Bom,
+        path: None,
+    };
+    super::analyse::indicators(
+        &ws,
+        &last,
+        "region",
+        None,
+        false,
+        &out(crate::output::Format::Table),
+    )?;
+    super::analyse::grade(
+        &ws,
+        &last,
+        &super::analyse::Output {
+            path: Some(
+                ws.path(&ws.config.paths.reports)
+                    .join(format!("{last} 执法诉求分级分类.xlsx")),
+            ),
+            ..out(crate::output::Format::Xlsx)
+        },
+    )?;
+    for name in ["warnings", "pilot-effect"] {
+        super::analyse::analyse(&ws, name, &last, &out(crate::output::Format::Table))?;
+    }
+    for p in super::analyse::push_list(&ws, &last, None)? {
+        println!("wrote {}", p.display());
+    }
     println!("\nDone. Workspace: {}", ws.root.display());
     println!(
         "  Load ledger:  rexian --workspace {} ledger",
+        ws.root.display()
+    );
+    println!(
+        "  Indicators:   rexian --workspace {} indicators --period pilot --by department",
         ws.root.display()
     );
     println!("  Warehouse:    {}", ws.warehouse_path().display());
