@@ -2,7 +2,7 @@
 //! [`Frame`]s that the commands print or export and the reports typeset. Keyword counting
 //! (热点关键词) needs Chinese word segmentation and so is done here with `jieba-rs`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use anyhow::{bail, Context, Result};
@@ -321,6 +321,20 @@ pub fn grade(conn: &Connection, period: &Period) -> Result<Frame> {
     )
 }
 
+/// The number of appeals per grade and suggested action in the period (for the reports).
+///
+/// # Errors
+/// When the query fails.
+pub fn grade_counts(conn: &Connection, period: &Period) -> Result<Frame> {
+    let text = analysis("grade_counts")?.replace("{{grade}}", analysis("grade")?);
+    query(
+        conn,
+        &format!("{} 分级分类统计", period.label),
+        &text,
+        &[&period.start.to_string(), &period.end.to_string()],
+    )
+}
+
 /// The names of the analyses `rexian analyse` runs.
 pub const ANALYSES: [&str; 6] = [
     "hot",
@@ -415,60 +429,83 @@ pub fn warm_up() {
     std::thread::spawn(|| LazyLock::force(&JIEBA));
 }
 
-/// Counts, for each word, the appeals whose text contains it.
+/// Counts, for each word, the appeals whose text contains it (words of two or more Chinese
+/// characters, stopwords left out).
+/// Each text comes with the number of appeals that have it.
 pub fn count_words<'a>(
-    texts: impl Iterator<Item = &'a str>,
-    stopwords: &BTreeSet<&str>,
-) -> HashMap<String, u64> {
-    let mut counts: HashMap<String, u64> = HashMap::new();
-    for text in texts {
-        let words: BTreeSet<&str> = JIEBA
-            .cut(text, true)
-            .into_iter()
-            .map(|t| t.word)
-            .filter(|w| {
-                w.chars().count() >= 2
-                    && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-                    && !stopwords.contains(w)
-            })
-            .collect();
-        for w in words {
-            *counts.entry(w.to_string()).or_default() += 1;
+    texts: impl Iterator<Item = (&'a str, u64)>,
+    stopwords: &HashSet<&str>,
+) -> HashMap<&'a str, u64> {
+    let mut counts: HashMap<&'a str, u64> = HashMap::new();
+    let mut words: Vec<&'a str> = Vec::new();
+    for (text, appeals) in texts {
+        words.clear();
+        words.extend(
+            JIEBA
+                .cut(text, true)
+                .into_iter()
+                .map(|t| t.word)
+                .filter(|w| {
+                    w.len() >= 6 // two characters of three bytes at least
+                && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                && !stopwords.contains(w)
+                }),
+        );
+        words.sort_unstable();
+        words.dedup();
+        for w in &words {
+            *counts.entry(w).or_default() += appeals;
         }
     }
     counts
 }
 
-fn texts(conn: &Connection, start: NaiveDate, end: NaiveDate) -> Result<Vec<String>> {
+fn texts(conn: &Connection, start: NaiveDate, end: NaiveDate) -> Result<Vec<(String, u64)>> {
     let mut stmt = conn.prepare(analysis("keyword_texts")?)?;
     let rows = stmt.query_map([start.to_string(), end.to_string()], |r| {
-        r.get::<_, String>(0)
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
     })?;
     Ok(rows.collect::<duckdb::Result<_>>()?)
 }
 
 fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<Frame> {
-    let stop: BTreeSet<&str> = config
+    let stop: HashSet<&str> = config
         .analysis
         .stopwords
         .iter()
         .map(String::as_str)
         .collect();
+    // The period before is read and counted on a second connection and thread, beside the
+    // period itself: the two halves take the same time.
+    let other = conn.try_clone()?;
+    let (prev_start, start) = (period.prev_start(), period.start);
+    let stop_owned: Vec<String> = config.analysis.stopwords.clone();
+    let before_thread = std::thread::spawn(move || -> Result<HashMap<String, u64>> {
+        let texts = texts(&other, prev_start, start)?;
+        let stop: HashSet<&str> = stop_owned.iter().map(String::as_str).collect();
+        Ok(
+            count_words(texts.iter().map(|(t, n)| (t.as_str(), *n)), &stop)
+                .into_iter()
+                .map(|(w, n)| (w.to_string(), n))
+                .collect(),
+        )
+    });
     let now_texts = texts(conn, period.start, period.end)?;
-    let before_texts = texts(conn, period.prev_start(), period.start)?;
-    let now = count_words(now_texts.iter().map(String::as_str), &stop);
-    let before = count_words(before_texts.iter().map(String::as_str), &stop);
-    let mut ranked: Vec<(&String, &u64)> = now.iter().collect();
+    let now = count_words(now_texts.iter().map(|(t, n)| (t.as_str(), *n)), &stop);
+    let before = before_thread
+        .join()
+        .map_err(|_| anyhow::anyhow!("counting the keywords of the period before failed"))??;
+    let mut ranked: Vec<(&&str, &u64)> = now.iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let rows = ranked
         .into_iter()
         .take(config.analysis.top as usize)
         .enumerate()
         .map(|(i, (w, n))| {
-            let b = before.get(w).copied().unwrap_or(0);
+            let b = before.get(*w as &str).copied().unwrap_or(0);
             vec![
                 Value::BigInt(i as i64 + 1),
-                Value::Text(w.clone()),
+                Value::Text(w.to_string()),
                 Value::BigInt(*n as i64),
                 Value::BigInt(b as i64),
                 if b > 0 {

@@ -92,13 +92,9 @@ select
     g.recurrence_of as 前次工单,
     g.status as 办理状态,
     g.is_overdue_open as 超期未办结,
-    a.title as 诉求标题,
+    g.title as 诉求标题,
     (select rules_version from params) as 规则版本
 from graded as g
-inner join appeals as a
-    on a.ticket_id = g.ticket_id
-    -- the same bounds on appeals let DuckDB skip its row groups outside the period
-    and a.accepted_at >= cast($1 as date) and a.accepted_at < cast($2 as date)
 order by
     case g.grade when '重大' then 1 when '需协调争议解决' then 2 when '普遍性执法问题' then 3 else 4 end,
     g.accepted_at, g.ticket_id

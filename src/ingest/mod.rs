@@ -540,6 +540,9 @@ impl<'a> Loader<'a> {
         )?;
         tx.execute_batch("drop table if exists stg_rows; drop table if exists stg_actions;")?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "applied");
+        // The masking is verified on what was written, before anything is committed.
+        crate::check::verify_load(&tx, i64::from(load_id))?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "verified");
         tx.commit().context("committing the load")?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "committed");
 

@@ -128,3 +128,44 @@ fn checks_catch_a_misspelt_department_and_a_mart_row_without_appeals() {
     assert!(stdout.contains("任城区综合行政执法局"), "{stdout}");
     assert!(stdout.contains("marts_traceable_to_appeals — "), "{stdout}");
 }
+
+#[test]
+fn a_load_whose_rows_carry_personal_data_is_not_committed() {
+    let t = TestWs::new();
+    let files = generate(
+        &t.dir.path().join("x"),
+        "2024-01",
+        "2024-01",
+        30,
+        Format::Csv,
+        73,
+    );
+    t.load(&files);
+    let db = rexian::warehouse::open(
+        &t.ws.warehouse_path(),
+        rexian::warehouse::Access::ReadWrite,
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    // What a masking bug would write: a later load's row with a mobile number in clear.
+    db.execute_batch(
+        "insert into appeals select * replace (ticket_id || 'X' as ticket_id,
+                '来电人电话13912345678' as content, 2 as load_id)
+         from appeals order by ticket_id limit 1",
+    )
+    .unwrap();
+    let e = rexian::check::verify_load(&db, 2).unwrap_err();
+    assert!(
+        format!("{e:#}").contains("appeals_no_personal_data"),
+        "{e:#}"
+    );
+    // The first load passed at its own commit: its watermark says so.
+    let through: i64 = db
+        .query_row(
+            "select checked_through_load from check_watermarks where check_name = 'appeals_no_personal_data'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(through, 1);
+}

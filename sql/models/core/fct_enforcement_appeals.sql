@@ -1,6 +1,7 @@
 -- One row per enforcement-related appeal with every fact the indicators, grades and analyses
 -- are built from. Thresholds are the rules of rexian.toml [indicators] and [grading],
--- substituted by refresh. The appeal's text stays in appeals (join on ticket_id).
+-- substituted by refresh. The title (masked) is kept; the content stays in appeals (join on
+-- ticket_id).
 --
 -- 涉及行政执法 and 执法领域: a value the extract gives always wins. When it leaves them blank
 -- they are inferred, in this order:
@@ -67,7 +68,7 @@ scoped as (
     -- Only the columns the facts need: the text stays behind, which keeps this (reused)
     -- intermediate small enough to stay in memory.
     select
-        i.ticket_id, i.channel, i.accepted_at, i.appeal_type, i.phone_hash, i.caller_hash,
+        i.ticket_id, i.channel, i.accepted_at, i.appeal_type, i.title, i.phone_hash, i.caller_hash,
         i.region_code, i.region_name, i.street, i.address,
         i.category, i.category_l1, i.category_l2, i.category_l3,
         i.is_dispute, i.department, i.dispatched_at, i.signed_at, i.due_at, i.closed_at,
@@ -188,7 +189,7 @@ crowd as (
 
 final as (
     select
-        a.ticket_id, a.channel, a.accepted_at, a.appeal_type,
+        a.ticket_id, a.channel, a.accepted_at, a.appeal_type, a.title,
         a.region_code, a.region_name, a.street, a.address,
         a.category, a.category_l1, a.category_l2, a.category_l3,
         a.is_dispute, a.department, a.dispatched_at, a.signed_at, a.due_at, a.closed_at,
