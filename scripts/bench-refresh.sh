@@ -28,12 +28,13 @@ if [ "${2:-}" != "--reuse" ]; then
   /usr/bin/time -f "%e s, peak RSS %M KiB" -o "$OUT/ingest.time" "$BIN" -w "$OUT/ws" ingest -q "$OUT/extracts"
   echo "ingest: $(cat "$OUT/ingest.time")"
 fi
-rows=$(python3 -c "import duckdb; print(duckdb.connect('$OUT/ws/warehouse/rexian.duckdb', read_only=True).sql('select count(*) from appeals').fetchone()[0])" 2>/dev/null || echo "?")
 
 echo "== (a) rexian refresh"
 /usr/bin/time -f "%e s, peak RSS %M KiB" -o "$OUT/refresh.time" "$BIN" -w "$OUT/ws" refresh
-echo "RESULT refresh: $(cat "$OUT/refresh.time") on $rows appeals (targets: <= 10 s, <= 2 GiB)"
+echo "RESULT refresh: $(cat "$OUT/refresh.time") (targets: <= 10 s, <= 2 GiB)"
 
-echo "== (b) one month's report data"
-/usr/bin/time -f "%e s, peak RSS %M KiB" -o "$OUT/month.time" "$DATA" "$OUT/ws" 2024-03
-echo "RESULT month process: $(cat "$OUT/month.time") (target for the data: <= 0.5 s)"
+echo "== (b) one month's report data, three runs"
+for run in 1 2 3; do
+  /usr/bin/time -f "%e s, peak RSS %M KiB" -o "$OUT/month.time" "$DATA" "$OUT/ws" 2024-03 | grep RESULT
+  echo "RESULT month process: $(cat "$OUT/month.time") (target for the data: <= 0.5 s)"
+done

@@ -2,14 +2,19 @@
 //! [`Frame`]s that the commands print or export and the reports typeset. Keyword counting
 //! (热点关键词) needs Chinese word segmentation and so is done here with `jieba-rs`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
+use duckdb::arrow::array::{
+    Array, BooleanArray, Int64Array, LargeStringArray, StringArray, StringViewArray,
+};
+use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::types::Value;
 use duckdb::{Connection, OptionalExt, ToSql};
 use jieba_rs::Jieba;
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::sql;
@@ -435,8 +440,8 @@ pub fn warm_up() {
 pub fn count_words<'a>(
     texts: impl Iterator<Item = (&'a str, u64)>,
     stopwords: &HashSet<&str>,
-) -> HashMap<&'a str, u64> {
-    let mut counts: HashMap<&'a str, u64> = HashMap::new();
+) -> FxHashMap<&'a str, u64> {
+    let mut counts: FxHashMap<&'a str, u64> = FxHashMap::default();
     let mut words: Vec<&'a str> = Vec::new();
     for (text, appeals) in texts {
         words.clear();
@@ -460,12 +465,58 @@ pub fn count_words<'a>(
     counts
 }
 
-fn texts(conn: &Connection, start: NaiveDate, end: NaiveDate) -> Result<Vec<(String, u64)>> {
+/// The distinct texts of the period and the one before, with their numbers of appeals, as
+/// Arrow batches: the strings are read in place rather than copied one by one.
+fn texts(conn: &Connection, period: &Period) -> Result<Vec<RecordBatch>> {
     let mut stmt = conn.prepare(analysis("keyword_texts")?)?;
-    let rows = stmt.query_map([start.to_string(), end.to_string()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
-    })?;
-    Ok(rows.collect::<duckdb::Result<_>>()?)
+    let batches = stmt.query_arrow([
+        period.prev_start().to_string(),
+        period.start.to_string(),
+        period.end.to_string(),
+    ])?;
+    Ok(batches.collect())
+}
+
+/// (text, appeals) pairs of the period and of the period before, borrowed from the batches.
+type Pairs<'a> = Vec<(&'a str, u64)>;
+
+fn text_pairs(batches: &[RecordBatch]) -> Result<(Pairs<'_>, Pairs<'_>)> {
+    let (mut now, mut before) = (Vec::new(), Vec::new());
+    for b in batches {
+        let in_period = b
+            .column(0)
+            .as_any()
+            .downcast_ref::<BooleanArray>()
+            .context("keyword_texts.sql: the first column must say the period")?;
+        let counts = b
+            .column(2)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .context("keyword_texts.sql: the third column must be a count")?;
+        let col = b.column(1);
+        let strings: Vec<Option<&str>> = if let Some(a) = col.as_any().downcast_ref::<StringArray>()
+        {
+            a.iter().collect()
+        } else if let Some(a) = col.as_any().downcast_ref::<StringViewArray>() {
+            a.iter().collect()
+        } else if let Some(a) = col.as_any().downcast_ref::<LargeStringArray>() {
+            a.iter().collect()
+        } else {
+            bail!(
+                "keyword_texts.sql: unexpected text type {:?}",
+                col.data_type()
+            );
+        };
+        for (i, text) in strings.into_iter().enumerate() {
+            let pair = (text.unwrap_or(""), counts.value(i) as u64);
+            if in_period.value(i) {
+                now.push(pair);
+            } else {
+                before.push(pair);
+            }
+        }
+    }
+    Ok((now, before))
 }
 
 fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<Frame> {
@@ -475,26 +526,16 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         .iter()
         .map(String::as_str)
         .collect();
-    // The period before is read and counted on a second connection and thread, beside the
-    // period itself: the two halves take the same time.
-    let other = conn.try_clone()?;
-    let (prev_start, start) = (period.prev_start(), period.start);
-    let stop_owned: Vec<String> = config.analysis.stopwords.clone();
-    let before_thread = std::thread::spawn(move || -> Result<HashMap<String, u64>> {
-        let texts = texts(&other, prev_start, start)?;
-        let stop: HashSet<&str> = stop_owned.iter().map(String::as_str).collect();
-        Ok(
-            count_words(texts.iter().map(|(t, n)| (t.as_str(), *n)), &stop)
-                .into_iter()
-                .map(|(w, n)| (w.to_string(), n))
-                .collect(),
-        )
+    let batches = texts(conn, period)?;
+    let (now_texts, before_texts) = text_pairs(&batches)?;
+    // The two periods are counted on two threads.
+    let (now, before) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| count_words(before_texts.into_iter(), &stop));
+        let now = count_words(now_texts.into_iter(), &stop);
+        (now, before.join())
     });
-    let now_texts = texts(conn, period.start, period.end)?;
-    let now = count_words(now_texts.iter().map(|(t, n)| (t.as_str(), *n)), &stop);
-    let before = before_thread
-        .join()
-        .map_err(|_| anyhow::anyhow!("counting the keywords of the period before failed"))??;
+    let before =
+        before.map_err(|_| anyhow::anyhow!("counting the keywords of the period before failed"))?;
     let mut ranked: Vec<(&&str, &u64)> = now.iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let rows = ranked
@@ -502,7 +543,7 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         .take(config.analysis.top as usize)
         .enumerate()
         .map(|(i, (w, n))| {
-            let b = before.get(*w as &str).copied().unwrap_or(0);
+            let b = before.get(*w).copied().unwrap_or(0);
             vec![
                 Value::BigInt(i as i64 + 1),
                 Value::Text(w.to_string()),
