@@ -207,8 +207,11 @@ pub fn query(conn: &Connection, title: &str, text: &str, params: &[&dyn ToSql]) 
     let mut stmt = conn
         .prepare(text)
         .with_context(|| format!("preparing {title}"))?;
+    // Parameters the text does not use are left out (a section may read a table computed
+    // with them earlier).
+    let used = &params[..crate::sql::param_count(text).min(params.len())];
     let mut rows = stmt
-        .query(params)
+        .query(used)
         .with_context(|| format!("running {title}"))?;
     let mut out = Vec::new();
     let mut n = 0;
@@ -519,6 +522,27 @@ fn text_pairs(batches: &[RecordBatch]) -> Result<(Pairs<'_>, Pairs<'_>)> {
     Ok((now, before))
 }
 
+/// For each word, the number of appeals whose text contains it.
+fn containing(texts: &[(&str, u64)], words: &[&str]) -> Result<Vec<u64>> {
+    let mut counts = vec![0u64; words.len()];
+    if words.is_empty() {
+        return Ok(counts);
+    }
+    let ac = aho_corasick::AhoCorasick::new(words)?;
+    let mut seen = vec![false; words.len()];
+    for (text, appeals) in texts {
+        seen.iter_mut().for_each(|s| *s = false);
+        for m in ac.find_overlapping_iter(*text) {
+            let i = m.pattern().as_usize();
+            if !seen[i] {
+                seen[i] = true;
+                counts[i] += appeals;
+            }
+        }
+    }
+    Ok(counts)
+}
+
 fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<Frame> {
     let stop: HashSet<&str> = config
         .analysis
@@ -528,29 +552,47 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         .collect();
     let batches = texts(conn, period)?;
     let (now_texts, before_texts) = text_pairs(&batches)?;
-    // The two periods are counted on two threads.
-    let (now, before) = std::thread::scope(|scope| {
-        let before = scope.spawn(|| count_words(before_texts.into_iter(), &stop));
-        let now = count_words(now_texts.into_iter(), &stop);
-        (now, before.join())
-    });
-    let before =
-        before.map_err(|_| anyhow::anyhow!("counting the keywords of the period before failed"))?;
-    let mut ranked: Vec<(&&str, &u64)> = now.iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let top = config.analysis.top as usize;
+    // Candidates: the words the segmenter finds in most appeals of the period, counted on two
+    // threads, half of the texts each.
+    let (left, right) = now_texts.split_at(now_texts.len() / 2);
+    let found = std::thread::scope(|scope| {
+        let other = scope.spawn(|| count_words(right.iter().copied(), &stop));
+        let mut found = count_words(left.iter().copied(), &stop);
+        let other = other
+            .join()
+            .map_err(|_| anyhow::anyhow!("counting keywords failed"))?;
+        for (w, n) in other {
+            *found.entry(w).or_default() += n;
+        }
+        anyhow::Ok(found)
+    })?;
+    let mut candidates: Vec<(&str, u64)> = found.into_iter().collect();
+    candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    candidates.truncate(top * 3);
+    // The figures: appeals whose text contains the word, in the period and the one before,
+    // one pass over the texts for all the candidates.
+    let words: Vec<&str> = candidates.iter().map(|c| c.0).collect();
+    let now_counts = containing(&now_texts, &words)?;
+    let before_counts = containing(&before_texts, &words)?;
+    let mut ranked: Vec<(&str, u64, u64)> = words
+        .iter()
+        .zip(now_counts.iter().zip(&before_counts))
+        .map(|(w, (n, b))| (*w, *n, *b))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let rows = ranked
         .into_iter()
-        .take(config.analysis.top as usize)
+        .take(top)
         .enumerate()
-        .map(|(i, (w, n))| {
-            let b = before.get(*w).copied().unwrap_or(0);
+        .map(|(i, (w, n, b))| {
             vec![
                 Value::BigInt(i as i64 + 1),
                 Value::Text(w.to_string()),
-                Value::BigInt(*n as i64),
+                Value::BigInt(n as i64),
                 Value::BigInt(b as i64),
                 if b > 0 {
-                    Value::Double(*n as f64 / b as f64 - 1.0)
+                    Value::Double(n as f64 / b as f64 - 1.0)
                 } else {
                     Value::Null
                 },
@@ -559,7 +601,7 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         .collect();
     Ok(Frame {
         title: format!("{} 热点关键词", period.label),
-        columns: ["排名", "关键词", "涉及件数", "上期件数", "环比增长"]
+        columns: ["排名", "关键词", "含该词件数", "上期件数", "环比增长"]
             .map(String::from)
             .to_vec(),
         rows,

@@ -84,22 +84,27 @@ pub fn statements(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The highest `$N` a statement uses (comments ignored): how many parameters it takes.
+pub fn param_count(text: &str) -> usize {
+    let code: String = text
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    PARAM
+        .captures_iter(&code)
+        .filter_map(|c| c[1].parse::<usize>().ok())
+        .max()
+        .unwrap_or(0)
+}
+
 /// Runs every statement of a script; each gets the parameters it names (`$1`, `$2`, …).
 ///
 /// # Errors
 /// DuckDB's error, with the script's name.
 pub fn run(conn: &Connection, script: Script, params: &[&dyn ToSql]) -> Result<()> {
     for stmt in statements(script.text) {
-        let code: String = stmt
-            .lines()
-            .map(|l| l.split("--").next().unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let n = PARAM
-            .captures_iter(&code)
-            .filter_map(|c| c[1].parse::<usize>().ok())
-            .max()
-            .unwrap_or(0);
+        let n = param_count(&stmt);
         conn.execute(&stmt, &params[..n.min(params.len())])
             .with_context(|| format!("running sql/{}", script.name))?;
     }
