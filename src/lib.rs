@@ -17,6 +17,7 @@ pub mod analyse;
 pub mod check;
 pub mod commands;
 pub mod config;
+pub mod dictionary;
 pub mod fsutil;
 pub mod generate;
 pub mod ingest;
@@ -27,6 +28,7 @@ pub mod period;
 pub mod reference;
 pub mod refresh;
 pub mod rules;
+pub mod shell;
 pub mod sql;
 pub mod warehouse;
 

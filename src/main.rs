@@ -192,6 +192,51 @@ enum Command {
         by: Option<String>,
     },
 
+    /// Ask the data your own questions in SQL: an interactive shell, or -c / -f / --query.
+    ///
+    /// Read-only: the session cannot change the warehouse (--write is for administrators).
+    /// The warehouse is the default catalog; the lake's Parquet partitions are lake.appeals.
+    /// While another rexian process writes the warehouse, the shell waits up to --wait seconds,
+    /// then reads the lake (the state of the last completed load). In the shell: .help.
+    /// Exit status 1 on a SQL error, with DuckDB's message and the position of the error.
+    Sql {
+        /// Run these statements and leave.
+        #[arg(short = 'c', long = "command", conflicts_with_all = ["file", "query"])]
+        command: Option<String>,
+        /// Run the statements of this file and leave.
+        #[arg(short = 'f', long, conflicts_with = "query")]
+        file: Option<PathBuf>,
+        /// Run a saved query (sql/queries/ and the workspace's queries/ folder).
+        #[arg(long)]
+        query: Option<String>,
+        /// A parameter of the saved query, as name=value (repeatable).
+        #[arg(long = "param", value_parser = parse_param)]
+        params: Vec<(String, String)>,
+        /// List the saved queries.
+        #[arg(long)]
+        list: bool,
+        /// table, csv, json or markdown (default: table; csv with --output).
+        #[arg(long, value_enum)]
+        format: Option<rexian::shell::ShellFormat>,
+        /// Write the results to this file.
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// Allow statements that change the warehouse (administrators).
+        #[arg(long)]
+        write: bool,
+        /// Seconds to wait for another rexian process that is writing the warehouse.
+        #[arg(long, default_value_t = 10)]
+        wait: u64,
+    },
+
+    /// Write the data dictionary (every table, view and column the analyst sees, with its
+    /// Chinese and English description) as Markdown, from the warehouse's own comments.
+    Dictionary {
+        /// The Markdown file to write (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+
     /// Run the whole flow on the embedded defaults in a new workspace (the demo).
     Demo {
         /// Folder of the demo workspace.
@@ -227,6 +272,15 @@ impl OutputArgs {
             csv: self.csv_encoding,
             path: self.output,
         }
+    }
+}
+
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!(
+            "{s:?}: write a parameter as name=value, e.g. period=2024-03"
+        )),
     }
 }
 
@@ -367,6 +421,37 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         } => {
             let ws = Workspace::open(&cli.workspace)?;
             commands::analyse::decide(&ws, &ticket, &decision, by.as_deref())?;
+        }
+        Command::Sql {
+            command,
+            file,
+            query,
+            params,
+            list,
+            format,
+            output,
+            write,
+            wait,
+        } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::sql::run(
+                &ws,
+                &commands::sql::Request {
+                    command,
+                    file,
+                    saved: query,
+                    params,
+                    list,
+                    format,
+                    output,
+                    write,
+                    wait,
+                },
+            )?;
+        }
+        Command::Dictionary { out } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::dictionary::run(&ws, out.as_deref())?;
         }
         Command::Demo {
             dir,

@@ -154,6 +154,27 @@ fn json_value(v: &Value) -> serde_json::Value {
     }
 }
 
+/// The rows of one frame as a pretty JSON array of objects (NULL as null).
+///
+/// # Errors
+/// When serialisation fails.
+pub fn json_rows(f: &Frame) -> Result<Vec<u8>> {
+    let rows: Vec<serde_json::Value> = f
+        .rows
+        .iter()
+        .map(|r| {
+            serde_json::Value::Object(
+                f.columns
+                    .iter()
+                    .zip(r)
+                    .map(|(c, v)| (c.clone(), json_value(v)))
+                    .collect(),
+            )
+        })
+        .collect();
+    Ok(serde_json::to_vec_pretty(&rows)?)
+}
+
 fn json_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
     let tables: Vec<serde_json::Value> = frames
         .iter()

@@ -211,6 +211,7 @@ pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
             seconds,
         });
     }
+    crate::dictionary::apply(&tx)?;
     tx.commit()?;
     Ok(built)
 }

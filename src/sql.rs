@@ -33,6 +33,10 @@ pub const WAREHOUSE_REFERENCE: Script = script!("warehouse/reference.sql");
 pub const WAREHOUSE_RULES: Script = script!("warehouse/rules.sql");
 /// The regular expression of every field keyword, for inferring 执法领域.
 pub const REFRESH_FIELD_KEYWORDS: Script = script!("refresh/field_keywords.sql");
+/// The tables and views of the SQL shell.
+pub const SHELL_OBJECTS: Script = script!("shell/objects.sql");
+/// The columns of the SQL shell's tables and views.
+pub const SHELL_COLUMNS: Script = script!("shell/columns.sql");
 /// The working-day calendar.
 pub const WAREHOUSE_DIM_DATE: Script = script!("warehouse/dim_date.sql");
 /// The staging table of one file.

@@ -152,5 +152,7 @@ pub fn sync_reference(conn: &Connection, r: &Reference) -> Result<()> {
         }
     }
     sql::run(conn, sql::WAREHOUSE_DIM_DATE, &[])?;
+    // The tables were just recreated: their comments (the data dictionary) go back on.
+    crate::dictionary::apply(conn)?;
     Ok(())
 }

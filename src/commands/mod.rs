@@ -4,11 +4,13 @@
 pub mod analyse;
 pub mod check;
 pub mod demo;
+pub mod dictionary;
 pub mod generate;
 pub mod ingest;
 pub mod init;
 pub mod ledger;
 pub mod refresh;
+pub mod sql;
 
 /// The outcome of a command for the process's exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,3 +14,4 @@ mod lake;
 mod patterns;
 mod privacy;
 mod refresh;
+mod shell;
