@@ -8,8 +8,12 @@ use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let path = args.next().ok_or_else(|| anyhow::anyhow!("usage: duckdb_scan FILE SQL"))?;
-    let sql = args.next().ok_or_else(|| anyhow::anyhow!("usage: duckdb_scan FILE SQL"))?;
+    let path = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("usage: duckdb_scan FILE SQL"))?;
+    let sql = args
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("usage: duckdb_scan FILE SQL"))?;
     let conn = duckdb::Connection::open_with_flags(
         &path,
         duckdb::Config::default().access_mode(duckdb::AccessMode::ReadOnly)?,

@@ -135,7 +135,9 @@ impl Session {
         if has_parquet(&appeals) {
             conn.execute_batch(&format!(
                 "create view lake.appeals as select * from read_parquet('{}/*/*/*.parquet', \
-                 hive_partitioning = true)",
+                 hive_partitioning = true); \
+                 comment on view lake.appeals is '数据湖中的工单（Parquet 分区，截至最近一次完成的装载） \
+                 — Appeals in the Parquet lake, as of the last completed load';",
                 sql_text(&appeals)
             ))?;
         }
