@@ -42,6 +42,18 @@ pub struct Config {
     pub grading: Grading,
     /// Sizes and thresholds of the analyses.
     pub analysis: AnalysisSettings,
+    /// How reports are typeset.
+    pub report: ReportSettings,
+}
+
+/// How reports are typeset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// The issuing office.
+    pub issuer: String,
+    /// Extra font folders.
+    pub font_dirs: Vec<PathBuf>,
 }
 
 /// Limits and windows behind the derived facts of every appeal.

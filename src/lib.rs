@@ -27,6 +27,7 @@ pub mod output;
 pub mod period;
 pub mod reference;
 pub mod refresh;
+pub mod report;
 pub mod rules;
 pub mod shell;
 pub mod sql;

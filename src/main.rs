@@ -229,6 +229,18 @@ enum Command {
         wait: u64,
     },
 
+    /// Typeset a report as PDF into the reports folder. `monthly PERIOD` (e.g. 2024-03): the
+    /// 月度分析报告, whose figures are those of `rexian indicators` and `rexian analyse`.
+    Report {
+        /// The kind of report: monthly.
+        kind: String,
+        /// The month, e.g. 2024-03.
+        period: String,
+        /// Folder to write to (default: [paths] reports of rexian.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+
     /// Write the data dictionary (every table, view and column the analyst sees, with its
     /// Chinese and English description) as Markdown, from the warehouse's own comments.
     Dictionary {
@@ -448,6 +460,20 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                     wait,
                 },
             )?;
+        }
+        Command::Report { kind, period, out } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            if kind != "monthly" {
+                anyhow::bail!("no report kind {kind:?}; this version typesets: monthly");
+            }
+            let conn = commands::analyse::open_marts(&ws)?;
+            let period = rexian::analyse::Period::resolve(&conn, &ws.config, &period)?;
+            if period.kind != "month" {
+                anyhow::bail!("a monthly report needs a month, such as 2024-03");
+            }
+            let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
+            let path = rexian::report::monthly(&ws, &conn, &period, &dir)?;
+            println!("{}", path.display());
         }
         Command::Dictionary { out } => {
             let ws = Workspace::open(&cli.workspace)?;

@@ -88,6 +88,18 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
     for p in super::analyse::push_list(&ws, &last, None)? {
         println!("wrote {}", p.display());
     }
+    println!("\n5. Typesetting the monthly reports of the pilot year");
+    {
+        let conn = super::analyse::open_marts(&ws)?;
+        let reports = ws.path(&ws.config.paths.reports);
+        let mut month = ws.config.pilot.start;
+        while month <= ws.config.pilot.end {
+            let period = crate::analyse::Period::resolve(&conn, &ws.config, &month.to_string())?;
+            let path = crate::report::monthly(&ws, &conn, &period, &reports)?;
+            println!("wrote {}", path.display());
+            month = month.plus(1);
+        }
+    }
     println!("\nDone. Workspace: {}", ws.root.display());
     println!(
         "  Load ledger:  rexian --workspace {} ledger",

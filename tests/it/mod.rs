@@ -14,4 +14,5 @@ mod lake;
 mod patterns;
 mod privacy;
 mod refresh;
+mod report;
 mod shell;

@@ -1,0 +1,367 @@
+//! Typeset reports: the data of a period, gathered from the same queries as `rexian
+//! indicators` and `rexian analyse`, formatted as the terminal shows it, handed to a Typst
+//! template as JSON, and compiled to PDF in-process.
+
+mod world;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use duckdb::Connection;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+
+use crate::analyse::{self, Frame, Period};
+use crate::config::Workspace;
+use crate::output::display;
+
+pub use world::{fonts, require_cjk, ReportWorld, CJK_FAMILIES};
+
+/// A table for a template: column names and rows of display strings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Table {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, each cell as shown ("—" for a missing value).
+    pub rows: Vec<Vec<String>>,
+    /// Which columns hold numbers (set right-aligned).
+    pub numeric: Vec<bool>,
+}
+
+impl Table {
+    fn from_frame(f: &Frame, keep: &[&str]) -> Table {
+        let idx: Vec<usize> = if keep.is_empty() {
+            (0..f.columns.len()).collect()
+        } else {
+            keep.iter().filter_map(|k| f.col(k)).collect()
+        };
+        use duckdb::types::Value;
+        let is_number = |v: &Value| {
+            matches!(
+                v,
+                Value::Null
+                    | Value::BigInt(_)
+                    | Value::Int(_)
+                    | Value::SmallInt(_)
+                    | Value::TinyInt(_)
+                    | Value::UBigInt(_)
+                    | Value::HugeInt(_)
+                    | Value::Double(_)
+                    | Value::Float(_)
+                    | Value::Decimal(_)
+            )
+        };
+        Table {
+            numeric: idx
+                .iter()
+                .map(|i| f.rows.iter().all(|r| is_number(&r[*i])))
+                .collect(),
+            columns: idx.iter().map(|i| f.columns[*i].clone()).collect(),
+            rows: f
+                .rows
+                .iter()
+                .map(|r| {
+                    idx.iter()
+                        .map(|i| display(&r[*i], f.percent.contains(&f.columns[*i])))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where the figures came from, printed on the last page and in the metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    /// The data's source in words.
+    pub source: String,
+    /// SHA-256 (first 16 hex) of the load ledger's file hashes: the data snapshot.
+    pub ledger: String,
+    /// The rules version of the figures.
+    pub rules: String,
+    /// rexian's version.
+    pub version: String,
+}
+
+/// Everything the monthly template prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthlyData {
+    /// Document title.
+    pub title: String,
+    /// The title in the PDF's metadata, with the period.
+    pub doc_title: String,
+    /// Line under the title.
+    pub subtitle: String,
+    /// The issuing office.
+    pub issuer: String,
+    /// 总体情况 paragraphs.
+    pub overview: Vec<String>,
+    /// City indicators: name, this month, last month, 环比, a year before, 同比.
+    pub city: Vec<Vec<String>>,
+    /// By region.
+    pub regions: Table,
+    /// How departments are ranked, in words.
+    pub ranking_note: String,
+    /// Ranked departments.
+    pub departments: Table,
+    /// Grading counts.
+    pub grades: Table,
+    /// Hot categories.
+    pub hot: Table,
+    /// Hot keywords.
+    pub keywords: Table,
+    /// Early warnings.
+    pub warnings: Table,
+    /// Key supervision list.
+    pub supervision: Table,
+    /// Indicator definitions: name, formula.
+    pub definitions: Vec<Vec<String>>,
+    /// Where the figures came from.
+    pub provenance: Provenance,
+}
+
+/// The file name of a monthly report, in Chinese, e.g.
+/// `2024年03月 行政执法监督12345热线数据分析月报.pdf`.
+pub fn monthly_file_name(period: &Period) -> String {
+    format!("{} 行政执法监督12345热线数据分析月报.pdf", period.label)
+}
+
+fn rate_change(v: Option<f64>, unit: &str) -> String {
+    match v {
+        None => "—".into(),
+        Some(x) if unit == "rate" => format!("{:+.2}个百分点", x * 100.0),
+        Some(x) => format!("{:+.2}%", x * 100.0),
+    }
+}
+
+fn value_shown(v: Option<f64>, unit: &str) -> String {
+    match v {
+        None => "—".into(),
+        Some(x) if unit == "rate" => format!("{:.2}%", x * 100.0),
+        Some(x) if unit == "count" => format!("{x:.0}"),
+        Some(x) => {
+            let s = format!("{x:.4}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    }
+}
+
+/// Gathers the monthly report's data for a period.
+///
+/// # Errors
+/// When a query fails.
+pub fn monthly_data(conn: &Connection, ws: &Workspace, period: &Period) -> Result<MonthlyData> {
+    let config = &ws.config;
+    let mut city = Vec::new();
+    let mut volume = (None, None, None);
+    let mut sat = None;
+    let mut on_time = None;
+    {
+        let mut stmt = conn.prepare(
+            "select indicator, indicator_name, unit, value, value_prev, change_prev, value_yoy, \
+             change_yoy from mart_indicator_values where period_key = ? and dim_kind = 'city' \
+             order by sort_order",
+        )?;
+        let rows = stmt.query_map([&period.key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<f64>>(3)?,
+                r.get::<_, Option<f64>>(4)?,
+                r.get::<_, Option<f64>>(5)?,
+                r.get::<_, Option<f64>>(6)?,
+                r.get::<_, Option<f64>>(7)?,
+            ))
+        })?;
+        for row in rows {
+            let (code, name, unit, v, prev, cprev, yoy, cyoy) = row?;
+            match code.as_str() {
+                "volume" => volume = (v, cprev, cyoy),
+                "satisfaction_rate" => sat = v,
+                "on_time_rate" => on_time = v,
+                _ => {}
+            }
+            city.push(vec![
+                name,
+                value_shown(v, &unit),
+                value_shown(prev, &unit),
+                rate_change(cprev, &unit),
+                value_shown(yoy, &unit),
+                rate_change(cyoy, &unit),
+            ]);
+        }
+    }
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{:.2}%", x * 100.0));
+    let change = |v: Option<f64>| match v {
+        None => "无可比数据".to_string(),
+        Some(x) if x >= 0.0 => format!("上升{:.2}%", x * 100.0),
+        Some(x) => format!("下降{:.2}%", -x * 100.0),
+    };
+    let overview = vec![format!(
+        "{}，全市12345热线共受理涉及行政执法诉求{}件，环比{}，同比{}。按期办结率{}，回访满意率{}。",
+        period.label,
+        volume.0.map_or("—".to_string(), |v| format!("{v:.0}")),
+        change(volume.1),
+        change(volume.2),
+        pct(on_time),
+        pct(sat),
+    )];
+    let regions = analyse::indicators(conn, period, "region", "")?;
+    let departments = analyse::indicators(conn, period, "department", "")?;
+    let ranked = Frame {
+        rows: departments
+            .rows
+            .iter()
+            .filter(|r| !matches!(r[0], duckdb::types::Value::Null))
+            .take(20)
+            .cloned()
+            .collect(),
+        ..departments.clone()
+    };
+    let small = departments.rows.len()
+        - departments
+            .rows
+            .iter()
+            .filter(|r| !matches!(r[0], duckdb::types::Value::Null))
+            .count();
+    let keep = [
+        "排名",
+        "单位",
+        "诉求量",
+        "及时签收率",
+        "按期办结率",
+        "平均办理时长",
+        "退单率",
+        "回访满意率",
+        "效能指数",
+        "等级",
+    ];
+    let grades = analyse::grade_counts(conn, period)?;
+    let hot = analyse::run(conn, config, "hot", period)?;
+    let warnings = analyse::run(conn, config, "warnings", period)?;
+    let supervision = analyse::run(conn, config, "supervision", period)?;
+    let mut definitions = Vec::new();
+    {
+        let mut stmt =
+            conn.prepare("select indicator_name, formula from stg_indicator order by sort_order")?;
+        let rows = stmt.query_map([], |r| Ok(vec![r.get::<_, String>(0)?, r.get(1)?]))?;
+        for r in rows {
+            definitions.push(r?);
+        }
+    }
+    let (ledger, rules): (String, String) = conn.query_row(
+        "select coalesce(string_agg(file_sha256, ',' order by load_id), ''), \
+         (select value from cfg_param where key = 'rules_version') from load_ledger",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(MonthlyData {
+        title: "行政执法监督12345热线数据分析月报".to_string(),
+        doc_title: format!("{} 行政执法监督12345热线数据分析月报", period.label),
+        subtitle: format!("{}　{}", period.label, config.report.issuer),
+        issuer: config.report.issuer.clone(),
+        overview,
+        city,
+        regions: Table::from_frame(&regions, &keep[1..]),
+        ranking_note: format!(
+            "效能指数按响应、办理效能、办理质量、群众满意四项一级指标加权计算；排名以各比率 95% 威尔逊区间的保守端计算，\
+             有效回访少于{}件的{}个部门为样本不足，不参与排名。下表列前{}名。",
+            config.scoring.min_callbacks,
+            small,
+            ranked.rows.len()
+        ),
+        departments: Table::from_frame(&ranked, &keep),
+        grades: Table::from_frame(&grades, &[]),
+        hot: Table::from_frame(&hot[0], &["排名", "诉求分类", "件数", "占比", "环比增长"]),
+        keywords: Table::from_frame(&hot[1], &[]),
+        warnings: Table::from_frame(&warnings[0], &["诉求分类", "区县", "件数", "前期月均", "预警线"]),
+        supervision: Table::from_frame(
+            &Frame {
+                rows: supervision[0].rows.iter().take(30).cloned().collect(),
+                ..supervision[0].clone()
+            },
+            &["工单编号", "区县", "承办单位", "诉求分类", "督办类型", "办理状态"],
+        ),
+        definitions,
+        provenance: Provenance {
+            source: "12345热线工单数据（已脱敏）".into(),
+            ledger: hex::encode(Sha256::digest(ledger.as_bytes()))[..16].to_string(),
+            rules,
+            version: crate::VERSION.to_string(),
+        },
+    })
+}
+
+/// Compiles a template with its data to PDF bytes. The document date is `date`, never the
+/// clock, so the same data gives the same bytes.
+///
+/// # Errors
+/// Typst's diagnostics, or a missing CJK font.
+pub fn typeset(
+    ws: &Workspace,
+    template: &str,
+    data: &impl Serialize,
+    date: chrono::NaiveDate,
+) -> Result<Vec<u8>> {
+    use chrono::Datelike;
+    let font_dirs: Vec<PathBuf> = ws
+        .config
+        .report
+        .font_dirs
+        .iter()
+        .map(|d| ws.path(d))
+        .collect();
+    let store = fonts(&font_dirs);
+    require_cjk(&store)?;
+    let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+        .context("the document date")?;
+    let world = ReportWorld::new(template, serde_json::to_vec(data)?, today, store)?;
+    let result = typst::compile::<PagedDocument>(&world);
+    let pdf = match result.output {
+        Ok(doc) => {
+            let options = typst_pdf::PdfOptions {
+                ident: Smart::Custom(format!("rexian-{template}")),
+                timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
+                ..Default::default()
+            };
+            typst_pdf::pdf(&doc, &options).map_err(|errors| {
+                anyhow::anyhow!(
+                    "writing the PDF of {template}: {}",
+                    errors
+                        .iter()
+                        .map(|e| e.message.to_string())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })
+        }
+        Err(errors) => Err(anyhow::anyhow!(
+            "typesetting {template}: {}",
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+    };
+    // A long-running process must not grow: forget what this compile memoised.
+    typst::comemo::evict(0);
+    pdf
+}
+
+/// Writes the monthly report of a period into `dir` and returns its path.
+///
+/// # Errors
+/// When the data cannot be gathered, typesetting fails, or the file cannot be written.
+pub fn monthly(ws: &Workspace, conn: &Connection, period: &Period, dir: &Path) -> Result<PathBuf> {
+    let data = monthly_data(conn, ws, period)?;
+    let last_day = period.end.pred_opt().unwrap_or(period.end);
+    let pdf = typeset(ws, "monthly.typ", &data, last_day)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(monthly_file_name(period));
+    crate::fsutil::write_atomic(&path, &pdf)?;
+    Ok(path)
+}

@@ -1,0 +1,132 @@
+//! `rexian report monthly`: a PDF whose numbers are those of `rexian indicators`, set in an
+//! embedded CJK font, with citizen text printed literally, the same bytes every time.
+
+use std::process::Command;
+
+use super::util::*;
+
+fn pdftotext(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/setup.sh");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_monthly_report_prints_the_indicators_figures() {
+    let t = TestWs::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    t.load(&files);
+    let cli = |args: &[&str]| {
+        Command::new(bin())
+            .arg("-w")
+            .arg(t.root())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(cli(&["refresh"]).status.success());
+    // A title written as Typst markup must come out as plain text.
+    {
+        let db = rexian::warehouse::open(
+            &t.ws.warehouse_path(),
+            rexian::warehouse::Access::ReadWrite,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        db.execute_batch(
+            "update appeals set category = '#read(\"/etc/passwd\") $x$ *粗* [括] \\ 注入'
+             where ticket_id in (select ticket_id from fct_enforcement_appeals
+                                 where strftime(accepted_at, '%Y-%m') = '2024-02' limit 40)",
+        )
+        .unwrap();
+    }
+    assert!(cli(&["refresh"]).status.success());
+    let out_a = t.dir.path().join("a");
+    let run = cli(&[
+        "report",
+        "monthly",
+        "2024-02",
+        "--out",
+        out_a.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pdf = out_a.join("2024年02月 行政执法监督12345热线数据分析月报.pdf");
+    let text = pdftotext(&pdf);
+    for heading in [
+        "一、总体情况",
+        "二、各区县情况",
+        "三、执法部门效能评价",
+        "四、分级分类",
+        "五、热点问题",
+        "附录",
+    ] {
+        assert!(text.contains(heading), "{heading} missing:\n{text}");
+    }
+    // The same figures as `rexian indicators --by region` for several regions.
+    let json = cli(&[
+        "indicators",
+        "--period",
+        "2024-02",
+        "--by",
+        "region",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let mut checked = 0;
+    for row in doc["rows"].as_array().unwrap().iter().take(4) {
+        let region = row["单位"].as_str().unwrap();
+        let volume = row["诉求量"].as_i64().unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(region))
+            .unwrap_or_else(|| panic!("{region} not in the report"));
+        assert!(line.contains(&volume.to_string()), "{line}");
+        if let Some(r) = row["按期办结率"].as_f64() {
+            assert!(line.contains(&format!("{:.2}%", r * 100.0)), "{line}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3);
+    // Citizen text stays text.
+    assert!(
+        text.contains("#read(\"/etc/passwd\")") && text.contains("$x$"),
+        "{text}"
+    );
+    assert!(!text.contains("root:x:0:0"));
+    // The CJK font is embedded; no missing glyphs.
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("CJK"), "{fonts}");
+    assert!(!text.contains('□'));
+    // The same bytes again.
+    let out_b = t.dir.path().join("b");
+    assert!(cli(&[
+        "report",
+        "monthly",
+        "2024-02",
+        "--out",
+        out_b.to_str().unwrap()
+    ])
+    .status
+    .success());
+    assert!(
+        std::fs::read(&pdf).unwrap()
+            == std::fs::read(out_b.join("2024年02月 行政执法监督12345热线数据分析月报.pdf"))
+                .unwrap(),
+        "two runs differ"
+    );
+}
