@@ -29,15 +29,15 @@ rexian_setup() {
 
   [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
   if ! command -v cargo >/dev/null 2>&1; then
-    echo "rexian is built with Rust (1.88 or newer) and cargo was not found." >&2
+    echo "rexian is built with Rust (1.92 or newer) and cargo was not found." >&2
     echo "Install Rust with rustup (see rust-lang.org/tools/install), then run this again." >&2
     return 1
   fi
   local v
   v=$(rustc --version | sed -E 's/rustc ([0-9]+)\.([0-9]+).*/\1 \2/')
   set -- $v
-  if [ "$1" -lt 1 ] || { [ "$1" -eq 1 ] && [ "$2" -lt 88 ]; }; then
-    echo "rexian needs Rust 1.88 or newer; this machine has $(rustc --version). Update it (rustup update)." >&2
+  if [ "$1" -lt 1 ] || { [ "$1" -eq 1 ] && [ "$2" -lt 92 ]; }; then
+    echo "rexian needs Rust 1.92 or newer; this machine has $(rustc --version). Update it (rustup update)." >&2
     return 1
   fi
 
