@@ -229,12 +229,15 @@ enum Command {
         wait: u64,
     },
 
-    /// Typeset a report as PDF into the reports folder. `monthly PERIOD` (e.g. 2024-03): the
-    /// 月度分析报告, whose figures are those of `rexian indicators` and `rexian analyse`.
+    /// Typeset a report as PDF into the reports folder: monthly 2024-03, quarterly 2024Q1,
+    /// annual 2024 or pilot-summary [pilot]. Its figures are those of `rexian indicators` and
+    /// `rexian analyse` for the same period.
     Report {
-        /// The kind of report: monthly.
-        kind: String,
-        /// The month, e.g. 2024-03.
+        /// monthly, quarterly, annual or pilot-summary.
+        #[arg(value_enum)]
+        kind: rexian::report::Kind,
+        /// The period: 2024-03, 2024Q1, 2024, or pilot / PY2023-24.
+        #[arg(default_value = "pilot")]
         period: String,
         /// Folder to write to (default: [paths] reports of rexian.toml).
         #[arg(long)]
@@ -463,16 +466,10 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         }
         Command::Report { kind, period, out } => {
             let ws = Workspace::open(&cli.workspace)?;
-            if kind != "monthly" {
-                anyhow::bail!("no report kind {kind:?}; this version typesets: monthly");
-            }
             let conn = commands::analyse::open_marts(&ws)?;
             let period = rexian::analyse::Period::resolve(&conn, &ws.config, &period)?;
-            if period.kind != "month" {
-                anyhow::bail!("a monthly report needs a month, such as 2024-03");
-            }
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
-            let path = rexian::report::monthly(&ws, &conn, &period, &dir)?;
+            let path = rexian::report::write(&ws, &conn, kind, &period, &dir)?;
             println!("{}", path.display());
         }
         Command::Dictionary { out } => {

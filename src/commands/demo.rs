@@ -88,16 +88,35 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
     for p in super::analyse::push_list(&ws, &last, None)? {
         println!("wrote {}", p.display());
     }
-    println!("\n5. Typesetting the monthly reports of the pilot year");
+    println!("\n5. Typesetting the reports of the pilot year");
     {
         let conn = super::analyse::open_marts(&ws)?;
         let reports = ws.path(&ws.config.paths.reports);
         let mut month = ws.config.pilot.start;
         while month <= ws.config.pilot.end {
             let period = crate::analyse::Period::resolve(&conn, &ws.config, &month.to_string())?;
-            let path = crate::report::monthly(&ws, &conn, &period, &reports)?;
+            let path =
+                crate::report::write(&ws, &conn, crate::report::Kind::Monthly, &period, &reports)?;
             println!("wrote {}", path.display());
             month = month.plus(1);
+        }
+        let mut quarters: Vec<String> = Vec::new();
+        let mut m = ws.config.pilot.start;
+        while m <= ws.config.pilot.end {
+            let q = format!("{}Q{}", m.year, (m.month - 1) / 3 + 1);
+            if !quarters.contains(&q) {
+                quarters.push(q);
+            }
+            m = m.plus(1);
+        }
+        for (kind, key) in quarters
+            .iter()
+            .map(|q| (crate::report::Kind::Quarterly, q.as_str()))
+            .chain([(crate::report::Kind::PilotSummary, "pilot")])
+        {
+            let period = crate::analyse::Period::resolve(&conn, &ws.config, key)?;
+            let path = crate::report::write(&ws, &conn, kind, &period, &reports)?;
+            println!("wrote {}", path.display());
         }
     }
     println!("\nDone. Workspace: {}", ws.root.display());

@@ -85,9 +85,88 @@ pub struct Provenance {
     pub version: String,
 }
 
-/// Everything the monthly template prints.
+/// The kinds of period report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// 月度分析报告 (a month).
+    Monthly,
+    /// 季度分析报告 (a quarter).
+    Quarterly,
+    /// 年度分析报告 (a calendar year).
+    Annual,
+    /// 试点工作总结 (a pilot year, with the pilot effect).
+    PilotSummary,
+}
+
+impl Kind {
+    /// The period kind it covers (dim_period.period_kind).
+    pub fn period_kind(self) -> &'static str {
+        match self {
+            Kind::Monthly => "month",
+            Kind::Quarterly => "quarter",
+            Kind::Annual => "year",
+            Kind::PilotSummary => "pilot_year",
+        }
+    }
+
+    /// Its name in titles and file names.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Monthly => "行政执法监督12345热线数据分析月报",
+            Kind::Quarterly => "行政执法监督12345热线数据分析季报",
+            Kind::Annual => "行政执法监督12345热线数据分析年报",
+            Kind::PilotSummary => "行政执法监督与12345热线联动试点工作总结",
+        }
+    }
+
+    fn words(self) -> Words {
+        let (this, prev) = match self {
+            Kind::Monthly => ("本月", "上月"),
+            Kind::Quarterly => ("本季度", "上季度"),
+            Kind::Annual | Kind::PilotSummary => ("本年度", "上年度"),
+        };
+        Words {
+            this: this.into(),
+            prev: prev.into(),
+        }
+    }
+
+    /// An example of its period, for messages.
+    pub fn example(self) -> &'static str {
+        match self {
+            Kind::Monthly => "2024-03",
+            Kind::Quarterly => "2024Q1",
+            Kind::Annual => "2024",
+            Kind::PilotSummary => "pilot",
+        }
+    }
+}
+
+/// How the template names the period and the one before.
 #[derive(Debug, Clone, Serialize)]
-pub struct MonthlyData {
+pub struct Words {
+    /// 本月 / 本季度 / 本年度.
+    pub this: String,
+    /// 上月 / 上季度 / 上年度.
+    pub prev: String,
+}
+
+/// The pilot effect section of a pilot summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct PilotEffect {
+    /// What the table shows.
+    pub note: String,
+    /// Pilot vs other units, before vs during, difference in differences.
+    pub table: Table,
+}
+
+/// Everything the period template prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodData {
+    /// 本月 / 上月 and the like.
+    pub words: Words,
+    /// The pilot effect (pilot summaries only).
+    pub pilot_effect: Option<PilotEffect>,
     /// Document title.
     pub title: String,
     /// The title in the PDF's metadata, with the period.
@@ -122,10 +201,10 @@ pub struct MonthlyData {
     pub provenance: Provenance,
 }
 
-/// The file name of a monthly report, in Chinese, e.g.
+/// The file name of a report, in Chinese, e.g.
 /// `2024年03月 行政执法监督12345热线数据分析月报.pdf`.
-pub fn monthly_file_name(period: &Period) -> String {
-    format!("{} 行政执法监督12345热线数据分析月报.pdf", period.label)
+pub fn file_name(kind: Kind, period: &Period) -> String {
+    format!("{} {}.pdf", period.label, kind.title())
 }
 
 fn rate_change(v: Option<f64>, unit: &str) -> String {
@@ -148,11 +227,16 @@ fn value_shown(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// Gathers the monthly report's data for a period.
+/// Gathers a report's data for a period.
 ///
 /// # Errors
 /// When a query fails.
-pub fn monthly_data(conn: &Connection, ws: &Workspace, period: &Period) -> Result<MonthlyData> {
+pub fn period_data(
+    conn: &Connection,
+    ws: &Workspace,
+    kind: Kind,
+    period: &Period,
+) -> Result<PeriodData> {
     let config = &ws.config;
     let mut city = Vec::new();
     let mut volume = (None, None, None);
@@ -201,7 +285,7 @@ pub fn monthly_data(conn: &Connection, ws: &Workspace, period: &Period) -> Resul
         Some(x) => format!("下降{:.2}%", -x * 100.0),
     };
     let overview = vec![format!(
-        "{}，全市12345热线共受理涉及行政执法诉求{}件，环比{}，同比{}。按期办结率{}，回访满意率{}。",
+        "{}，全市12345热线共受理涉及行政执法诉求{}件，较上期{}，同比{}。按期办结率{}，回访满意率{}。",
         period.label,
         volume.0.map_or("—".to_string(), |v| format!("{v:.0}")),
         change(volume.1),
@@ -258,9 +342,28 @@ pub fn monthly_data(conn: &Connection, ws: &Workspace, period: &Period) -> Resul
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    Ok(MonthlyData {
-        title: "行政执法监督12345热线数据分析月报".to_string(),
-        doc_title: format!("{} 行政执法监督12345热线数据分析月报", period.label),
+    let pilot_effect = if kind == Kind::PilotSummary {
+        let f = &analyse::run(conn, config, "pilot-effect", period)?[0];
+        Some(PilotEffect {
+            note: format!(
+                "对照试点单位（{}）与其他区县在试点前（{}至{}）和试点期间（{}至{}）的变化，\
+                 以双重差分衡量试点成效：正值表示试点单位的改善多于其他区县（退单率以负值为好）。",
+                config.pilot.units.join("、"),
+                config.pilot.baseline_start,
+                config.pilot.baseline_end,
+                config.pilot.start,
+                config.pilot.end
+            ),
+            table: Table::from_frame(f, &[]),
+        })
+    } else {
+        None
+    };
+    Ok(PeriodData {
+        words: kind.words(),
+        pilot_effect,
+        title: kind.title().to_string(),
+        doc_title: format!("{} {}", period.label, kind.title()),
         subtitle: format!("{}　{}", period.label, config.report.issuer),
         issuer: config.report.issuer.clone(),
         overview,
@@ -352,16 +455,32 @@ pub fn typeset(
     pdf
 }
 
-/// Writes the monthly report of a period into `dir` and returns its path.
+/// Writes the report of a period into `dir` and returns its path.
 ///
 /// # Errors
-/// When the data cannot be gathered, typesetting fails, or the file cannot be written.
-pub fn monthly(ws: &Workspace, conn: &Connection, period: &Period, dir: &Path) -> Result<PathBuf> {
-    let data = monthly_data(conn, ws, period)?;
+/// When the period is not of the kind's length, the data cannot be gathered, typesetting
+/// fails, or the file cannot be written.
+pub fn write(
+    ws: &Workspace,
+    conn: &Connection,
+    kind: Kind,
+    period: &Period,
+    dir: &Path,
+) -> Result<PathBuf> {
+    if period.kind != kind.period_kind() {
+        anyhow::bail!(
+            "{} is a {}, and this report covers a {}: write it like {}",
+            period.key,
+            period.kind,
+            kind.period_kind(),
+            kind.example()
+        );
+    }
+    let data = period_data(conn, ws, kind, period)?;
     let last_day = period.end.pred_opt().unwrap_or(period.end);
-    let pdf = typeset(ws, "monthly.typ", &data, last_day)?;
+    let pdf = typeset(ws, "period-report.typ", &data, last_day)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(monthly_file_name(period));
+    let path = dir.join(file_name(kind, period));
     crate::fsutil::write_atomic(&path, &pdf)?;
     Ok(path)
 }

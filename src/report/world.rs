@@ -21,8 +21,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../report-templates/common.typ"),
     ),
     (
-        "monthly.typ",
-        include_str!("../../report-templates/monthly.typ"),
+        "period-report.typ",
+        include_str!("../../report-templates/period-report.typ"),
     ),
 ];
 

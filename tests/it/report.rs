@@ -130,3 +130,56 @@ fn the_monthly_report_prints_the_indicators_figures() {
         "two runs differ"
     );
 }
+
+#[test]
+fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
+    let t = TestWs::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    t.load(&files);
+    let cli = |args: &[&str]| {
+        Command::new(bin())
+            .arg("-w")
+            .arg(t.root())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(cli(&["refresh"]).status.success());
+    let out = t.dir.path().join("r");
+    for (kind, period, file, heading) in [
+        (
+            "quarterly",
+            "2024Q1",
+            "2024年第1季度 行政执法监督12345热线数据分析季报.pdf",
+            "本季度",
+        ),
+        (
+            "annual",
+            "2024",
+            "2024年 行政执法监督12345热线数据分析年报.pdf",
+            "本年度",
+        ),
+        (
+            "pilot-summary",
+            "pilot",
+            "2023—2024试点年度 行政执法监督与12345热线联动试点工作总结.pdf",
+            "八、试点成效",
+        ),
+    ] {
+        let run = cli(&["report", kind, period, "--out", out.to_str().unwrap()]);
+        assert!(
+            run.status.success(),
+            "{kind}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let text = pdftotext(&out.join(file));
+        assert!(text.contains(heading), "{kind}: {heading} missing");
+    }
+    let run = cli(&["report", "monthly", "2024Q1"]);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("2024-03"));
+}
