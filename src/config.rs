@@ -54,6 +54,20 @@ pub struct ReportSettings {
     pub issuer: String,
     /// Extra font folders.
     pub font_dirs: Vec<PathBuf>,
+    /// 文号 prefix of 监督意见书.
+    pub opinion_prefix: String,
+    /// Working days to correct after a 监督意见书.
+    pub opinion_days: u32,
+    /// The opinion of a 监督意见书.
+    pub opinion_text: String,
+    /// 文号 prefix of 提醒函.
+    pub reminder_prefix: String,
+    /// Working days to correct after a 提醒函.
+    pub reminder_days: u32,
+    /// The text of a 提醒函.
+    pub reminder_text: String,
+    /// The legal basis cited in letters.
+    pub legal_basis: String,
 }
 
 /// Limits and windows behind the derived facts of every appeal.

@@ -244,6 +244,25 @@ enum Command {
         out: Option<PathBuf>,
     },
 
+    /// Typeset a letter for one appeal: opinion (《行政执法监督意见书》, for a 重大 case) or
+    /// reminder (提醒函, for a general item), addressed to the department that handled it.
+    Letter {
+        /// opinion or reminder.
+        #[arg(value_enum)]
+        kind: rexian::report::LetterKind,
+        /// The 工单编号.
+        ticket: String,
+        /// The number in the 文号 (…〔2024〕N号).
+        #[arg(long, default_value_t = 1)]
+        number: u32,
+        /// The letter's date (YYYY-MM-DD); default: the newest extract's date.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// Folder to write to (default: [paths] reports of rexian.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+
     /// Write the data dictionary (every table, view and column the analyst sees, with its
     /// Chinese and English description) as Markdown, from the warehouse's own comments.
     Dictionary {
@@ -470,6 +489,19 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let period = rexian::analyse::Period::resolve(&conn, &ws.config, &period)?;
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
             let path = rexian::report::write(&ws, &conn, kind, &period, &dir)?;
+            println!("{}", path.display());
+        }
+        Command::Letter {
+            kind,
+            ticket,
+            number,
+            date,
+            out,
+        } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            let conn = commands::analyse::open_marts(&ws)?;
+            let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
+            let path = rexian::report::write_letter(&ws, &conn, kind, &ticket, number, date, &dir)?;
             println!("{}", path.display());
         }
         Command::Dictionary { out } => {

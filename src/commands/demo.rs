@@ -118,6 +118,41 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
             let path = crate::report::write(&ws, &conn, kind, &period, &reports)?;
             println!("wrote {}", path.display());
         }
+        println!("\n6. Sample letters");
+        let pilot = crate::analyse::Period::resolve(&conn, &ws.config, "pilot")?;
+        let text = crate::sql::FILES
+            .iter()
+            .find(|(p, _)| *p == "analyses/sample_letters.sql")
+            .map(|(_, t)| *t)
+            .unwrap_or_default();
+        let picks = crate::analyse::query(
+            &conn,
+            "sample letters",
+            text,
+            &[&pilot.start.to_string(), &pilot.end.to_string()],
+        )?;
+        for (number, (kind, ticket)) in picks
+            .texts("kind")
+            .into_iter()
+            .zip(picks.texts("ticket_id"))
+            .enumerate()
+        {
+            let kind = if kind == "opinion" {
+                crate::report::LetterKind::Opinion
+            } else {
+                crate::report::LetterKind::Reminder
+            };
+            let path = crate::report::write_letter(
+                &ws,
+                &conn,
+                kind,
+                &ticket,
+                number as u32 + 1,
+                None,
+                &reports,
+            )?;
+            println!("wrote {}", path.display());
+        }
     }
     println!("\nDone. Workspace: {}", ws.root.display());
     println!(

@@ -2,7 +2,10 @@
 //! indicators` and `rexian analyse`, formatted as the terminal shows it, handed to a Typst
 //! template as JSON, and compiled to PDF in-process.
 
+mod letter;
 mod world;
+
+pub use letter::{letter_data, write_letter, LetterData, LetterKind};
 
 use std::path::{Path, PathBuf};
 

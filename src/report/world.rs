@@ -21,6 +21,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../report-templates/common.typ"),
     ),
     (
+        "letter.typ",
+        include_str!("../../report-templates/letter.typ"),
+    ),
+    (
         "period-report.typ",
         include_str!("../../report-templates/period-report.typ"),
     ),

@@ -183,3 +183,120 @@ fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
     let run = cli(&["report", "monthly", "2024Q1"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("2024-03"));
 }
+
+#[test]
+fn letters_name_the_case_the_department_and_a_working_day_deadline() {
+    let t = TestWs::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    t.load(&files);
+    let cli = |args: &[&str]| {
+        Command::new(bin())
+            .arg("-w")
+            .arg(t.root())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(cli(&["refresh"]).status.success());
+    let (ticket, department): (String, String) = t
+        .db()
+        .query_row(
+            "select ticket_id, department from fct_enforcement_appeals \
+             where department is not null order by ticket_id limit 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Typst markup in the appeal's text is printed, not run.
+    {
+        let db = rexian::warehouse::open(
+            &t.ws.warehouse_path(),
+            rexian::warehouse::Access::ReadWrite,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        db.execute(
+            "update appeals set title = '#read(\"/etc/passwd\") *x* [y]' where ticket_id = ?",
+            [&ticket],
+        )
+        .unwrap();
+    }
+    let out = t.dir.path().join("letters");
+    // Friday 2024-02-09 + 15 working days, with the Spring Festival (10–17 Feb off, Sunday
+    // 18 Feb worked): 18, 19, 20, 21, 22, 23, 26, 27, 28, 29 Feb, 1, 4, 5, 6, 7 Mar.
+    let run = cli(&[
+        "letter",
+        "opinion",
+        &ticket,
+        "--number",
+        "7",
+        "--date",
+        "2024-02-09",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let path = std::path::PathBuf::from(String::from_utf8_lossy(&run.stdout).trim().to_string());
+    assert!(
+        path.ends_with(format!(
+            "济司执监意〔2024〕7号 行政执法监督意见书（{department}）.pdf"
+        )),
+        "{}",
+        path.display()
+    );
+    let text = pdftotext(&path).replace(['\n', ' '], "");
+    for expected in [
+        "行政执法监督意见书",
+        "济司执监意〔2024〕7号",
+        &format!("{department}："),
+        &ticket,
+        "《山东省行政执法监督条例》",
+        "请你单位于2024年3月7日前完成整改",
+        "2024年2月9日",
+        "#read(\"/etc/passwd\")*x*[y]",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    let again = t.dir.path().join("again");
+    let run = cli(&[
+        "letter",
+        "opinion",
+        &ticket,
+        "--number",
+        "7",
+        "--date",
+        "2024-02-09",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    assert!(
+        std::fs::read(&path).unwrap()
+            == std::fs::read(again.join(path.file_name().unwrap())).unwrap()
+    );
+    let run = cli(&[
+        "letter",
+        "reminder",
+        &ticket,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(pdftotext(std::path::Path::new(
+        String::from_utf8_lossy(&run.stdout).trim()
+    ))
+    .contains("提醒函"));
+}
