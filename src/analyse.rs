@@ -244,6 +244,20 @@ fn analysis(name: &str) -> Result<&'static str> {
         .with_context(|| format!("sql/analyses/{name}.sql is missing from this build"))
 }
 
+/// Limits the period analyses (grades, hot issues, disputes, warnings, focus, the key
+/// supervision list) of this connection to one region; "" for the whole city. The SQL reads it
+/// with `getvariable('rexian_region')`.
+///
+/// # Errors
+/// When DuckDB refuses the setting.
+pub fn set_region(conn: &Connection, region: &str) -> Result<()> {
+    conn.execute_batch(&format!(
+        "set variable rexian_region = '{}'",
+        region.replace('\'', "''")
+    ))?;
+    Ok(())
+}
+
 /// The unit kinds indicators are given by.
 pub const UNIT_KINDS: [&str; 4] = ["department", "region", "field", "city"];
 

@@ -151,6 +151,9 @@ enum Command {
         /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
         #[arg(long)]
         period: String,
+        /// Only the appeals of this region (the widespread rule still looks at the city).
+        #[arg(long)]
+        region: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -163,6 +166,9 @@ enum Command {
         /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
         #[arg(long, default_value = "pilot")]
         period: String,
+        /// Only the appeals of this region (pilot-effect always compares all regions).
+        #[arg(long)]
+        region: Option<String>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -239,6 +245,9 @@ enum Command {
         /// The period: 2024-03, 2024Q1, 2024, or pilot / PY2023-24.
         #[arg(default_value = "pilot")]
         period: String,
+        /// One region's report (e.g. a pilot unit, 兖州区) instead of the city's.
+        #[arg(long)]
+        region: Option<String>,
         /// Folder to write to (default: [paths] reports of rexian.toml).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -330,6 +339,16 @@ fn parse_as_of(s: &str) -> Result<chrono::NaiveDateTime, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Sql { .. }) {
+        // Like other Unix tools: when the reader of our output goes away (`| head`), stop
+        // quietly instead of failing on the next write. The SQL shell keeps Rust's default,
+        // as it writes to a pager it may outlive.
+        #[cfg(unix)]
+        // SAFETY: resetting a signal's disposition to its default before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     init_logging(cli.verbose);
     match run(cli) {
         Ok(Status::Success) => ExitCode::SUCCESS,
@@ -431,13 +450,22 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 &out.into_output(),
             )?;
         }
-        Command::Grade { period, out } => {
+        Command::Grade {
+            period,
+            region,
+            out,
+        } => {
             let ws = Workspace::open(&cli.workspace)?;
-            commands::analyse::grade(&ws, &period, &out.into_output())?;
+            commands::analyse::grade(&ws, &period, region.as_deref(), &out.into_output())?;
         }
-        Command::Analyse { name, period, out } => {
+        Command::Analyse {
+            name,
+            period,
+            region,
+            out,
+        } => {
             let ws = Workspace::open(&cli.workspace)?;
-            commands::analyse::analyse(&ws, &name, &period, &out.into_output())?;
+            commands::analyse::analyse(&ws, &name, &period, region.as_deref(), &out.into_output())?;
         }
         Command::Export { what, period, out } => {
             let ws = Workspace::open(&cli.workspace)?;
@@ -483,12 +511,22 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 },
             )?;
         }
-        Command::Report { kind, period, out } => {
+        Command::Report {
+            kind,
+            period,
+            region,
+            out,
+        } => {
             let ws = Workspace::open(&cli.workspace)?;
             let conn = commands::analyse::open_marts(&ws)?;
             let period = rexian::analyse::Period::resolve(&conn, &ws.config, &period)?;
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
-            let path = rexian::report::write(&ws, &conn, kind, &period, &dir)?;
+            let region = region.unwrap_or_default();
+            if !region.is_empty() {
+                // The same check and message as `rexian indicators --region`.
+                rexian::analyse::indicators(&conn, &period, "region", &region)?;
+            }
+            let path = rexian::report::write(&ws, &conn, kind, &period, &region, &dir)?;
             println!("{}", path.display());
         }
         Command::Letter {

@@ -5,6 +5,7 @@
 with period_appeals as (
     select * from fct_enforcement_appeals
     where accepted_at >= cast($1 as date) and accepted_at < cast($2 as date)
+        and (coalesce(getvariable('rexian_region'), '') = '' or region_name = getvariable('rexian_region'))
 ),
 
 by_category as (

@@ -7,6 +7,7 @@ with complaints as (
     inner join appeals as a on a.ticket_id = f.ticket_id
     where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date)
         and a.accepted_at >= cast($1 as date) and a.accepted_at < cast($2 as date)
+        and (coalesce(getvariable('rexian_region'), '') = '' or f.region_name = getvariable('rexian_region'))
         and f.appeal_type in ('投诉', '举报')
 ),
 

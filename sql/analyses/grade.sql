@@ -95,6 +95,8 @@ select
     g.title as 诉求标题,
     (select rules_version from params) as 规则版本
 from graded as g
+-- A region's report lists its own appeals; the widespread rule above still looks at the city.
+where (coalesce(getvariable('rexian_region'), '') = '' or g.region_name = getvariable('rexian_region'))
 order by
     case g.grade when '重大' then 1 when '需协调争议解决' then 2 when '普遍性执法问题' then 3 else 4 end,
     g.accepted_at, g.ticket_id

@@ -5,6 +5,7 @@ with now_ as (
     select category, count(*) as orders
     from fct_enforcement_appeals
     where accepted_at >= cast($1 as date) and accepted_at < cast($2 as date)
+        and (coalesce(getvariable('rexian_region'), '') = '' or region_name = getvariable('rexian_region'))
     group by all
 ),
 
@@ -12,6 +13,7 @@ before as (
     select category, count(*) as orders
     from fct_enforcement_appeals
     where accepted_at >= cast($3 as date) and accepted_at < cast($1 as date)
+        and (coalesce(getvariable('rexian_region'), '') = '' or region_name = getvariable('rexian_region'))
     group by all
 )
 

@@ -12,6 +12,7 @@ from (
     where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date)
         and a.accepted_at >= cast($1 as date) and a.accepted_at < cast($2 as date)
         and list_contains($3, f.category)
+        and (coalesce(getvariable('rexian_region'), '') = '' or f.region_name = getvariable('rexian_region'))
 )
 where n <= (select cast(value as integer) from cfg_param where key = 'examples')
 order by list_position($3, 诉求分类), 受理时间 desc

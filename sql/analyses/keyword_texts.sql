@@ -10,4 +10,5 @@ inner join appeals as a on a.ticket_id = f.ticket_id
 where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($3 as date)
     -- the same bounds on appeals let DuckDB skip its row groups outside the two periods
     and a.accepted_at >= cast($1 as date) and a.accepted_at < cast($3 as date)
+    and (coalesce(getvariable('rexian_region'), '') = '' or f.region_name = getvariable('rexian_region'))
 group by all

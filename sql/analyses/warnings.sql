@@ -16,6 +16,7 @@ monthly as (
     from fct_enforcement_appeals
     where accepted_at >= cast($1 as date) - to_months((select months from params))
         and accepted_at < cast($2 as date)
+        and (coalesce(getvariable('rexian_region'), '') = '' or region_name = getvariable('rexian_region'))
     group by all
 ),
 

@@ -87,9 +87,10 @@ pub fn indicators(
 ///
 /// # Errors
 /// When the period is unknown, or the output cannot be written.
-pub fn grade(ws: &Workspace, period: &str, out: &Output) -> Result<()> {
+pub fn grade(ws: &Workspace, period: &str, region: Option<&str>, out: &Output) -> Result<()> {
     let conn = open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
+    limit_to_region(&conn, &period, region)?;
     let frame = analyse::grade(&conn, &period)?;
     if out.format == Format::Table && out.path.is_none() {
         let grades = frame.texts("分级");
@@ -104,14 +105,30 @@ pub fn grade(ws: &Workspace, period: &str, out: &Output) -> Result<()> {
 ///
 /// # Errors
 /// When the analysis or period is unknown, or the output cannot be written.
-pub fn analyse(ws: &Workspace, name: &str, period: &str, out: &Output) -> Result<()> {
+pub fn analyse(
+    ws: &Workspace,
+    name: &str,
+    period: &str,
+    region: Option<&str>,
+    out: &Output,
+) -> Result<()> {
     if name == "hot" {
         analyse::warm_up();
     }
     let conn = open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
+    limit_to_region(&conn, &period, region)?;
     let frames = analyse::run(&conn, &ws.config, name, &period)?;
     out.write(&frames)
+}
+
+fn limit_to_region(conn: &duckdb::Connection, period: &Period, region: Option<&str>) -> Result<()> {
+    if let Some(r) = region {
+        // The same check and message as `rexian indicators --region`.
+        analyse::indicators(conn, period, "region", r)?;
+        analyse::set_region(conn, r)?;
+    }
+    Ok(())
 }
 
 /// `rexian export push-list`: the graded appeals with suggested actions for the hotline, as

@@ -74,6 +74,7 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
     super::analyse::grade(
         &ws,
         &last,
+        None,
         &super::analyse::Output {
             path: Some(
                 ws.path(&ws.config.paths.reports)
@@ -83,7 +84,7 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
         },
     )?;
     for name in ["warnings", "pilot-effect"] {
-        super::analyse::analyse(&ws, name, &last, &out(crate::output::Format::Table))?;
+        super::analyse::analyse(&ws, name, &last, None, &out(crate::output::Format::Table))?;
     }
     for p in super::analyse::push_list(&ws, &last, None)? {
         println!("wrote {}", p.display());
@@ -95,8 +96,14 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
         let mut month = ws.config.pilot.start;
         while month <= ws.config.pilot.end {
             let period = crate::analyse::Period::resolve(&conn, &ws.config, &month.to_string())?;
-            let path =
-                crate::report::write(&ws, &conn, crate::report::Kind::Monthly, &period, &reports)?;
+            let path = crate::report::write(
+                &ws,
+                &conn,
+                crate::report::Kind::Monthly,
+                &period,
+                "",
+                &reports,
+            )?;
             println!("wrote {}", path.display());
             month = month.plus(1);
         }
@@ -115,8 +122,23 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
             .chain([(crate::report::Kind::PilotSummary, "pilot")])
         {
             let period = crate::analyse::Period::resolve(&conn, &ws.config, key)?;
-            let path = crate::report::write(&ws, &conn, kind, &period, &reports)?;
+            let path = crate::report::write(&ws, &conn, kind, &period, "", &reports)?;
             println!("wrote {}", path.display());
+        }
+        // Each pilot unit gets its own quarterly reports.
+        for unit in &ws.config.pilot.units {
+            for q in &quarters {
+                let period = crate::analyse::Period::resolve(&conn, &ws.config, q)?;
+                let path = crate::report::write(
+                    &ws,
+                    &conn,
+                    crate::report::Kind::Quarterly,
+                    &period,
+                    unit,
+                    &reports,
+                )?;
+                println!("wrote {}", path.display());
+            }
         }
         println!("\n6. Sample letters");
         let pilot = crate::analyse::Period::resolve(&conn, &ws.config, "pilot")?;

@@ -182,7 +182,9 @@ pub struct PeriodData {
     pub overview: Vec<String>,
     /// City indicators: name, this month, last month, 环比, a year before, 同比.
     pub city: Vec<Vec<String>>,
-    /// By region.
+    /// Heading of the units table: 各区县情况, or 各部门情况 in a region's report.
+    pub units_heading: String,
+    /// By region (by department in a region's report).
     pub regions: Table,
     /// How departments are ranked, in words.
     pub ranking_note: String,
@@ -205,9 +207,14 @@ pub struct PeriodData {
 }
 
 /// The file name of a report, in Chinese, e.g.
-/// `2024年03月 行政执法监督12345热线数据分析月报.pdf`.
-pub fn file_name(kind: Kind, period: &Period) -> String {
-    format!("{} {}.pdf", period.label, kind.title())
+/// `2024年03月 行政执法监督12345热线数据分析月报.pdf` (a region's: `2024年第1季度
+/// 兖州区行政执法监督12345热线数据分析季报.pdf`).
+pub fn file_name(kind: Kind, period: &Period, region: &str) -> String {
+    format!("{} {}.pdf", period.label, title_of(kind, region))
+}
+
+fn title_of(kind: Kind, region: &str) -> String {
+    format!("{region}{}", kind.title())
 }
 
 fn rate_change(v: Option<f64>, unit: &str) -> String {
@@ -239,8 +246,15 @@ pub fn period_data(
     ws: &Workspace,
     kind: Kind,
     period: &Period,
+    region: &str,
 ) -> Result<PeriodData> {
     let config = &ws.config;
+    analyse::set_region(conn, region)?;
+    let (unit_kind, unit_key) = if region.is_empty() {
+        ("city", "全市")
+    } else {
+        ("region", region)
+    };
     let mut city = Vec::new();
     let mut volume = (None, None, None);
     let mut sat = None;
@@ -248,10 +262,10 @@ pub fn period_data(
     {
         let mut stmt = conn.prepare(
             "select indicator, indicator_name, unit, value, value_prev, change_prev, value_yoy, \
-             change_yoy from mart_indicator_values where period_key = ? and dim_kind = 'city' \
-             order by sort_order",
+             change_yoy from mart_indicator_values where period_key = ? and dim_kind = ? \
+             and dim_key = ? order by sort_order",
         )?;
-        let rows = stmt.query_map([&period.key], |r| {
+        let rows = stmt.query_map([&period.key, unit_kind, unit_key], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -288,16 +302,22 @@ pub fn period_data(
         Some(x) => format!("下降{:.2}%", -x * 100.0),
     };
     let overview = vec![format!(
-        "{}，全市12345热线共受理涉及行政执法诉求{}件，较上期{}，同比{}。按期办结率{}，回访满意率{}。",
+        "{}，{}12345热线共受理涉及行政执法诉求{}件，较上期{}，同比{}。按期办结率{}，回访满意率{}。",
         period.label,
+        unit_key,
         volume.0.map_or("—".to_string(), |v| format!("{v:.0}")),
         change(volume.1),
         change(volume.2),
         pct(on_time),
         pct(sat),
     )];
-    let regions = analyse::indicators(conn, period, "region", "")?;
-    let departments = analyse::indicators(conn, period, "department", "")?;
+    // A region's report lists its departments where the city's lists its regions.
+    let regions = if region.is_empty() {
+        analyse::indicators(conn, period, "region", "")?
+    } else {
+        analyse::indicators(conn, period, "department", region)?
+    };
+    let departments = analyse::indicators(conn, period, "department", region)?;
     let ranked = Frame {
         rows: departments
             .rows
@@ -365,12 +385,13 @@ pub fn period_data(
     Ok(PeriodData {
         words: kind.words(),
         pilot_effect,
-        title: kind.title().to_string(),
-        doc_title: format!("{} {}", period.label, kind.title()),
+        title: format!("{region}{}", kind.title()),
+        doc_title: format!("{} {}", period.label, title_of(kind, region)),
         subtitle: format!("{}　{}", period.label, config.report.issuer),
         issuer: config.report.issuer.clone(),
         overview,
         city,
+        units_heading: if region.is_empty() { "各区县情况" } else { "各部门情况" }.to_string(),
         regions: Table::from_frame(&regions, &keep[1..]),
         ranking_note: format!(
             "效能指数按响应、办理效能、办理质量、群众满意四项一级指标加权计算；排名以各比率 95% 威尔逊区间的保守端计算，\
@@ -468,6 +489,7 @@ pub fn write(
     conn: &Connection,
     kind: Kind,
     period: &Period,
+    region: &str,
     dir: &Path,
 ) -> Result<PathBuf> {
     if period.kind != kind.period_kind() {
@@ -479,11 +501,13 @@ pub fn write(
             kind.example()
         );
     }
-    let data = period_data(conn, ws, kind, period)?;
+    let data = period_data(conn, ws, kind, period, region);
+    analyse::set_region(conn, "")?;
+    let data = data?;
     let last_day = period.end.pred_opt().unwrap_or(period.end);
     let pdf = typeset(ws, "period-report.typ", &data, last_day)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(file_name(kind, period));
+    let path = dir.join(file_name(kind, period, region));
     crate::fsutil::write_atomic(&path, &pdf)?;
     Ok(path)
 }

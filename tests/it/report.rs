@@ -300,3 +300,69 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     ))
     .contains("提醒函"));
 }
+
+#[test]
+fn a_regions_report_carries_its_name_and_its_own_figures() {
+    let t = TestWs::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    t.load(&files);
+    let cli = |args: &[&str]| {
+        Command::new(bin())
+            .arg("-w")
+            .arg(t.root())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(cli(&["refresh"]).status.success());
+    let out = t.dir.path().join("r");
+    let run = cli(&[
+        "report",
+        "quarterly",
+        "2024Q1",
+        "--region",
+        "兖州区",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = pdftotext(&out.join("2024年第1季度 兖州区行政执法监督12345热线数据分析季报.pdf"));
+    let json = cli(&[
+        "indicators",
+        "--period",
+        "2024Q1",
+        "--by",
+        "region",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let row = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["单位"] == "兖州区")
+        .unwrap();
+    let volume = row["诉求量"].as_i64().unwrap();
+    assert!(
+        text.contains(&format!(
+            "兖州区 12345 热线共受理涉及行政执法诉求 {volume} 件"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("各部门情况"));
+    // Its key supervision list and hot issues are its own: no other region's name in them.
+    let supervision = text.split("七、重点督办事项").nth(1).unwrap_or("");
+    assert!(!supervision.contains("任城区"), "{supervision}");
+    let run = cli(&["report", "quarterly", "2024Q1", "--region", "火星区"]);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("兖州区"));
+}
