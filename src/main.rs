@@ -236,10 +236,11 @@ enum Command {
     },
 
     /// Typeset a report as PDF into the reports folder: monthly 2024-03, quarterly 2024Q1,
-    /// annual 2024 or pilot-summary [pilot]. Its figures are those of `rexian indicators` and
-    /// `rexian analyse` for the same period.
+    /// annual 2024 or pilot-summary [pilot]; `all pilot` (or `all 2024`) writes every report
+    /// due for that year: months, quarters (city-wide and per pilot unit) and the summary.
+    /// Its figures are those of `rexian indicators` and `rexian analyse` for the same period.
     Report {
-        /// monthly, quarterly, annual or pilot-summary.
+        /// monthly, quarterly, annual, pilot-summary or all.
         #[arg(value_enum)]
         kind: rexian::report::Kind,
         /// The period: 2024-03, 2024Q1, 2024, or pilot / PY2023-24.
@@ -526,8 +527,20 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 // The same check and message as `rexian indicators --region`.
                 rexian::analyse::indicators(&conn, &period, "region", &region)?;
             }
-            let path = rexian::report::write(&ws, &conn, kind, &period, &region, &dir)?;
-            println!("{}", path.display());
+            if kind == rexian::report::Kind::All {
+                let started = std::time::Instant::now();
+                let paths = rexian::report::all(&ws, &conn, &period, &dir, |p| {
+                    println!("{}", p.display());
+                })?;
+                eprintln!(
+                    "{} reports in {:.1} s",
+                    paths.len(),
+                    started.elapsed().as_secs_f64()
+                );
+            } else {
+                let path = rexian::report::write(&ws, &conn, kind, &period, &region, &dir)?;
+                println!("{}", path.display());
+            }
         }
         Command::Letter {
             kind,

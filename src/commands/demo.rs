@@ -93,55 +93,13 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
     {
         let conn = super::analyse::open_marts(&ws)?;
         let reports = ws.path(&ws.config.paths.reports);
-        let mut month = ws.config.pilot.start;
-        while month <= ws.config.pilot.end {
-            let period = crate::analyse::Period::resolve(&conn, &ws.config, &month.to_string())?;
-            let path = crate::report::write(
-                &ws,
-                &conn,
-                crate::report::Kind::Monthly,
-                &period,
-                "",
-                &reports,
-            )?;
-            println!("wrote {}", path.display());
-            month = month.plus(1);
-        }
-        let mut quarters: Vec<String> = Vec::new();
-        let mut m = ws.config.pilot.start;
-        while m <= ws.config.pilot.end {
-            let q = format!("{}Q{}", m.year, (m.month - 1) / 3 + 1);
-            if !quarters.contains(&q) {
-                quarters.push(q);
-            }
-            m = m.plus(1);
-        }
-        for (kind, key) in quarters
-            .iter()
-            .map(|q| (crate::report::Kind::Quarterly, q.as_str()))
-            .chain([(crate::report::Kind::PilotSummary, "pilot")])
-        {
-            let period = crate::analyse::Period::resolve(&conn, &ws.config, key)?;
-            let path = crate::report::write(&ws, &conn, kind, &period, "", &reports)?;
-            println!("wrote {}", path.display());
-        }
-        // Each pilot unit gets its own quarterly reports.
-        for unit in &ws.config.pilot.units {
-            for q in &quarters {
-                let period = crate::analyse::Period::resolve(&conn, &ws.config, q)?;
-                let path = crate::report::write(
-                    &ws,
-                    &conn,
-                    crate::report::Kind::Quarterly,
-                    &period,
-                    unit,
-                    &reports,
-                )?;
-                println!("wrote {}", path.display());
-            }
+        let pilot = crate::analyse::Period::resolve(&conn, &ws.config, "pilot")?;
+        for path in crate::report::all(&ws, &conn, &pilot, &reports, |p| {
+            println!("wrote {}", p.display());
+        })? {
+            let _ = path;
         }
         println!("\n6. Sample letters");
-        let pilot = crate::analyse::Period::resolve(&conn, &ws.config, "pilot")?;
         let text = crate::sql::FILES
             .iter()
             .find(|(p, _)| *p == "analyses/sample_letters.sql")

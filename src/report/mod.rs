@@ -99,6 +99,8 @@ pub enum Kind {
     Annual,
     /// 试点工作总结 (a pilot year, with the pilot effect).
     PilotSummary,
+    /// Every report due for a pilot year or a year (see [`all`]).
+    All,
 }
 
 impl Kind {
@@ -108,7 +110,7 @@ impl Kind {
             Kind::Monthly => "month",
             Kind::Quarterly => "quarter",
             Kind::Annual => "year",
-            Kind::PilotSummary => "pilot_year",
+            Kind::PilotSummary | Kind::All => "pilot_year",
         }
     }
 
@@ -118,7 +120,7 @@ impl Kind {
             Kind::Monthly => "行政执法监督12345热线数据分析月报",
             Kind::Quarterly => "行政执法监督12345热线数据分析季报",
             Kind::Annual => "行政执法监督12345热线数据分析年报",
-            Kind::PilotSummary => "行政执法监督与12345热线联动试点工作总结",
+            Kind::PilotSummary | Kind::All => "行政执法监督与12345热线联动试点工作总结",
         }
     }
 
@@ -126,7 +128,7 @@ impl Kind {
         let (this, prev) = match self {
             Kind::Monthly => ("本月", "上月"),
             Kind::Quarterly => ("本季度", "上季度"),
-            Kind::Annual | Kind::PilotSummary => ("本年度", "上年度"),
+            Kind::Annual | Kind::PilotSummary | Kind::All => ("本年度", "上年度"),
         };
         Words {
             this: this.into(),
@@ -140,7 +142,7 @@ impl Kind {
             Kind::Monthly => "2024-03",
             Kind::Quarterly => "2024Q1",
             Kind::Annual => "2024",
-            Kind::PilotSummary => "pilot",
+            Kind::PilotSummary | Kind::All => "pilot",
         }
     }
 }
@@ -510,4 +512,69 @@ pub fn write(
     let path = dir.join(file_name(kind, period, region));
     crate::fsutil::write_atomic(&path, &pdf)?;
     Ok(path)
+}
+
+/// Every report due for a pilot year or a calendar year: each month's, each quarter's (for
+/// the city and for each pilot unit), and the year's own (试点工作总结 or 年报). `done` hears
+/// of each file as it is written. Returns the paths.
+///
+/// # Errors
+/// When the period is not a year, or a report fails.
+pub fn all(
+    ws: &Workspace,
+    conn: &Connection,
+    year: &Period,
+    dir: &Path,
+    mut done: impl FnMut(&Path),
+) -> Result<Vec<PathBuf>> {
+    let summary = match year.kind.as_str() {
+        "pilot_year" => Kind::PilotSummary,
+        "year" => Kind::Annual,
+        _ => anyhow::bail!(
+            "--all covers a pilot year (pilot, PY2023-24) or a year (2024), not the {} {}",
+            year.kind,
+            year.key
+        ),
+    };
+    let mut months = Vec::new();
+    let mut quarters: Vec<String> = Vec::new();
+    let mut m = crate::period::YearMonth::of(year.start);
+    while m.first_day() < year.end {
+        months.push(m.to_string());
+        let q = format!("{}Q{}", m.year, (m.month - 1) / 3 + 1);
+        if !quarters.contains(&q) {
+            quarters.push(q);
+        }
+        m = m.plus(1);
+    }
+    let mut jobs: Vec<(Kind, String, String)> = Vec::new();
+    jobs.extend(
+        months
+            .iter()
+            .map(|k| (Kind::Monthly, k.clone(), String::new())),
+    );
+    jobs.extend(
+        quarters
+            .iter()
+            .map(|k| (Kind::Quarterly, k.clone(), String::new())),
+    );
+    for unit in &ws.config.pilot.units {
+        jobs.extend(
+            quarters
+                .iter()
+                .map(|k| (Kind::Quarterly, k.clone(), unit.clone())),
+        );
+    }
+    jobs.push((summary, year.key.clone(), String::new()));
+    let mut out = Vec::new();
+    for (kind, key, region) in jobs {
+        // A month or quarter without data (before the first load) is simply not due.
+        let Ok(period) = Period::resolve(conn, &ws.config, &key) else {
+            continue;
+        };
+        let path = write(ws, conn, kind, &period, &region, dir)?;
+        done(&path);
+        out.push(path);
+    }
+    Ok(out)
 }
