@@ -366,3 +366,48 @@ fn a_regions_report_carries_its_name_and_its_own_figures() {
     let run = cli(&["report", "quarterly", "2024Q1", "--region", "火星区"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("兖州区"));
 }
+
+#[test]
+fn report_all_writes_every_report_due_for_the_year() {
+    let t = TestWs::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    t.load(&files);
+    let cli = |args: &[&str]| {
+        Command::new(bin())
+            .arg("-w")
+            .arg(t.root())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(cli(&["refresh"]).status.success());
+    let out = t.dir.path().join("all");
+    let run = cli(&["report", "all", "2024", "--out", out.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let listed: Vec<String> = String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    let written = std::fs::read_dir(&out).unwrap().count();
+    assert_eq!(listed.len(), written);
+    for name in [
+        "2024年01月 行政执法监督12345热线数据分析月报.pdf",
+        "2024年03月 行政执法监督12345热线数据分析月报.pdf",
+        "2024年第1季度 行政执法监督12345热线数据分析季报.pdf",
+        "2024年第1季度 兖州区行政执法监督12345热线数据分析季报.pdf",
+        "2024年 行政执法监督12345热线数据分析年报.pdf",
+    ] {
+        assert!(out.join(name).is_file(), "{name} missing: {listed:?}");
+    }
+    let run = cli(&["report", "all", "2024-03"]);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("pilot year"));
+}
