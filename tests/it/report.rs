@@ -17,14 +17,7 @@ fn pdftotext(path: &std::path::Path) -> String {
 
 #[test]
 fn the_monthly_report_prints_the_indicators_figures() {
-    let t = TestWs::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    t.load(&files);
+    let t = sample_ws();
     let cli = |args: &[&str]| {
         Command::new(bin())
             .arg("-w")
@@ -33,7 +26,6 @@ fn the_monthly_report_prints_the_indicators_figures() {
             .output()
             .unwrap()
     };
-    assert!(cli(&["refresh"]).status.success());
     // A title written as Typst markup must come out as plain text.
     {
         let db = rexian::warehouse::open(
@@ -133,14 +125,7 @@ fn the_monthly_report_prints_the_indicators_figures() {
 
 #[test]
 fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
-    let t = TestWs::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    t.load(&files);
+    let t = sample_ws();
     let cli = |args: &[&str]| {
         Command::new(bin())
             .arg("-w")
@@ -149,7 +134,6 @@ fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
             .output()
             .unwrap()
     };
-    assert!(cli(&["refresh"]).status.success());
     let out = t.dir.path().join("r");
     for (kind, period, file, heading) in [
         (
@@ -186,14 +170,7 @@ fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
 
 #[test]
 fn letters_name_the_case_the_department_and_a_working_day_deadline() {
-    let t = TestWs::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    t.load(&files);
+    let t = sample_ws();
     let cli = |args: &[&str]| {
         Command::new(bin())
             .arg("-w")
@@ -202,7 +179,6 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
             .output()
             .unwrap()
     };
-    assert!(cli(&["refresh"]).status.success());
     let (ticket, department): (String, String) = t
         .db()
         .query_row(
@@ -303,14 +279,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
 
 #[test]
 fn a_regions_report_carries_its_name_and_its_own_figures() {
-    let t = TestWs::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    t.load(&files);
+    let t = sample_ws();
     let cli = |args: &[&str]| {
         Command::new(bin())
             .arg("-w")
@@ -319,7 +288,6 @@ fn a_regions_report_carries_its_name_and_its_own_figures() {
             .output()
             .unwrap()
     };
-    assert!(cli(&["refresh"]).status.success());
     let out = t.dir.path().join("r");
     let run = cli(&[
         "report",
@@ -369,14 +337,7 @@ fn a_regions_report_carries_its_name_and_its_own_figures() {
 
 #[test]
 fn report_all_writes_every_report_due_for_the_year() {
-    let t = TestWs::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    t.load(&files);
+    let t = sample_ws();
     let cli = |args: &[&str]| {
         Command::new(bin())
             .arg("-w")
@@ -385,7 +346,6 @@ fn report_all_writes_every_report_due_for_the_year() {
             .output()
             .unwrap()
     };
-    assert!(cli(&["refresh"]).status.success());
     let out = t.dir.path().join("all");
     let run = cli(&["report", "all", "2024", "--out", out.to_str().unwrap()]);
     assert!(

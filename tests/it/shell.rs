@@ -9,25 +9,6 @@ use rexian::generate::Format;
 
 use super::util::*;
 
-/// A workspace with the sample extracts loaded and refreshed.
-fn sample_ws() -> TestWs {
-    let t = TestWs::new();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    t.load(&files);
-    let out = sql_cmd(&t, &["refresh"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    t
-}
-
 fn sql_cmd(t: &TestWs, args: &[&str]) -> std::process::Output {
     Command::new(bin())
         .arg("-w")

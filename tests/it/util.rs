@@ -139,3 +139,27 @@ pub fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_rexian"))
 }
+
+/// A workspace with the committed sample extracts (data/sample/csv) loaded and refreshed.
+pub fn sample_ws() -> TestWs {
+    let t = TestWs::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    t.load(&files);
+    let out = std::process::Command::new(bin())
+        .arg("-w")
+        .arg(t.root())
+        .arg("refresh")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t
+}
