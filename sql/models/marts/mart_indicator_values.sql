@@ -21,17 +21,26 @@ indicators as (
     select * from stg_indicator
 ),
 
+unit_map as (
+    -- Each region × department × field counts once for the city, its region, its department
+    -- and its field. Defined once for the counts and the handling-time histogram.
+    select k.region_name, k.department, k.field_name, x.dim_kind, x.dim_key
+    from (select distinct region_name, department, field_name from facts) as k
+    cross join unnest([
+        {'dim_kind': 'city', 'dim_key': '全市'},
+        {'dim_kind': 'region', 'dim_key': k.region_name},
+        {'dim_kind': 'department', 'dim_key': coalesce(k.department, '（未填承办单位）')},
+        {'dim_kind': 'field', 'dim_key': k.field_name}
+    ]) as t(x)
+),
+
 units as (
-    -- Each monthly row counts once for the city, its region, its department and its field.
-    select
-        f.*,
-        unnest([
-            {'dim_kind': 'city', 'dim_key': '全市'},
-            {'dim_kind': 'region', 'dim_key': f.region_name},
-            {'dim_kind': 'department', 'dim_key': coalesce(f.department, '（未填承办单位）')},
-            {'dim_kind': 'field', 'dim_key': f.field_name}
-        ], recursive := true)
+    select f.*, m.dim_kind, m.dim_key
     from facts as f
+    inner join unit_map as m
+        on m.region_name is not distinct from f.region_name
+        and m.department is not distinct from f.department
+        and m.field_name is not distinct from f.field_name
 ),
 
 sums as (
@@ -56,15 +65,12 @@ sums as (
 ),
 
 handling_units as (
-    select
-        h.*,
-        unnest([
-            {'dim_kind': 'city', 'dim_key': '全市'},
-            {'dim_kind': 'region', 'dim_key': h.region_name},
-            {'dim_kind': 'department', 'dim_key': coalesce(h.department, '（未填承办单位）')},
-            {'dim_kind': 'field', 'dim_key': h.field_name}
-        ], recursive := true)
+    select h.*, m.dim_kind, m.dim_key
     from handling as h
+    inner join unit_map as m
+        on m.region_name is not distinct from h.region_name
+        and m.department is not distinct from h.department
+        and m.field_name is not distinct from h.field_name
 ),
 
 handling_cumulative as (
