@@ -249,11 +249,12 @@ fn analysis(name: &str) -> Result<&'static str> {
 /// with `getvariable('rexian_region')`.
 ///
 /// # Errors
-/// When DuckDB refuses the setting.
+/// When the region is unknown (the message lists the regions), or DuckDB refuses.
 pub fn set_region(conn: &Connection, region: &str) -> Result<()> {
+    check_unit(conn, "region", region)?;
     conn.execute_batch(&format!(
-        "set variable rexian_region = '{}'",
-        region.replace('\'', "''")
+        "set variable rexian_region = {}",
+        crate::sql::literal(region)
     ))?;
     Ok(())
 }

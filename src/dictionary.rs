@@ -41,10 +41,6 @@ fn text(e: &Entry) -> String {
     format!("{} — {}", e.zh.trim(), e.en.trim())
 }
 
-fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
 /// Writes every entry that names an existing table, view or column as a DuckDB comment.
 ///
 /// # Errors
@@ -89,7 +85,11 @@ pub fn apply(conn: &Connection) -> Result<()> {
     let mut batch = String::new();
     for (name, kind) in &tables {
         if let Some(e) = own.get(&(name.as_str(), "")) {
-            writeln!(batch, "comment on {kind} {name} is {};", literal(&text(e)))?;
+            writeln!(
+                batch,
+                "comment on {kind} {name} is {};",
+                crate::sql::literal(&text(e))
+            )?;
         }
     }
     for (table, column) in &columns {
@@ -103,7 +103,7 @@ pub fn apply(conn: &Connection) -> Result<()> {
             writeln!(
                 batch,
                 "comment on column {table}.\"{column}\" is {};",
-                literal(&text(e))
+                crate::sql::literal(&text(e))
             )?;
         }
     }

@@ -523,10 +523,6 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let period = rexian::analyse::Period::resolve(&conn, &ws.config, &period)?;
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
             let region = region.unwrap_or_default();
-            if !region.is_empty() {
-                // The same check and message as `rexian indicators --region`.
-                rexian::analyse::indicators(&conn, &period, "region", &region)?;
-            }
             if kind == rexian::report::Kind::All {
                 let started = std::time::Instant::now();
                 let paths = rexian::report::all(&ws, &conn, &period, &dir, |p| {

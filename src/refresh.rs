@@ -223,7 +223,7 @@ fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<String> {
         std::sync::LazyLock::new(|| Regex::new(r"\{\{\s*([a-z_]+)\s*\}\}").expect("valid"));
     let mut unknown = None;
     let out = VAR.replace_all(text, |c: &regex::Captures| match vars.get(&c[1]) {
-        Some(v) => format!("'{}'", v.replace('\'', "''")),
+        Some(v) => crate::sql::literal(v),
         None => {
             unknown = Some(c[1].to_string());
             String::new()

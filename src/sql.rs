@@ -88,6 +88,11 @@ pub fn statements(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A text as a SQL string literal: quoted, inner quotes doubled.
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 /// The highest `$N` a statement uses (comments ignored): how many parameters it takes.
 pub fn param_count(text: &str) -> usize {
     let code: String = text

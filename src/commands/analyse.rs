@@ -90,7 +90,7 @@ pub fn indicators(
 pub fn grade(ws: &Workspace, period: &str, region: Option<&str>, out: &Output) -> Result<()> {
     let conn = open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
-    limit_to_region(&conn, &period, region)?;
+    analyse::set_region(&conn, region.unwrap_or(""))?;
     let frame = analyse::grade(&conn, &period)?;
     if out.format == Format::Table && out.path.is_none() {
         let grades = frame.texts("分级");
@@ -117,18 +117,9 @@ pub fn analyse(
     }
     let conn = open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
-    limit_to_region(&conn, &period, region)?;
+    analyse::set_region(&conn, region.unwrap_or(""))?;
     let frames = analyse::run(&conn, &ws.config, name, &period)?;
     out.write(&frames)
-}
-
-fn limit_to_region(conn: &duckdb::Connection, period: &Period, region: Option<&str>) -> Result<()> {
-    if let Some(r) = region {
-        // The same check and message as `rexian indicators --region`.
-        analyse::indicators(conn, period, "region", r)?;
-        analyse::set_region(conn, r)?;
-    }
-    Ok(())
 }
 
 /// `rexian export push-list`: the graded appeals with suggested actions for the hotline, as
@@ -168,9 +159,9 @@ fn write_parquet(conn: &duckdb::Connection, period: &Period, path: &Path) -> Res
         duckdb::params![period.start.to_string(), period.end.to_string()],
     )?;
     let tmp = crate::fsutil::temp_beside(path);
-    let target = tmp.to_string_lossy().replace('\'', "''");
+    let target = crate::sql::literal(&tmp.to_string_lossy());
     let copied = conn.execute_batch(&format!(
-        "copy temp.push_list to '{target}' (format parquet, compression zstd)"
+        "copy temp.push_list to {target} (format parquet, compression zstd)"
     ));
     if let Err(e) = copied {
         std::fs::remove_file(&tmp).ok();

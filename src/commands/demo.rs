@@ -94,11 +94,9 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
         let conn = super::analyse::open_marts(&ws)?;
         let reports = ws.path(&ws.config.paths.reports);
         let pilot = crate::analyse::Period::resolve(&conn, &ws.config, "pilot")?;
-        for path in crate::report::all(&ws, &conn, &pilot, &reports, |p| {
+        crate::report::all(&ws, &conn, &pilot, &reports, |p| {
             println!("wrote {}", p.display());
-        })? {
-            let _ = path;
-        }
+        })?;
         println!("\n6. Sample letters");
         let text = crate::sql::FILES
             .iter()

@@ -228,14 +228,11 @@ fn rate_change(v: Option<f64>, unit: &str) -> String {
 }
 
 fn value_shown(v: Option<f64>, unit: &str) -> String {
+    use duckdb::types::Value;
     match v {
-        None => "—".into(),
-        Some(x) if unit == "rate" => format!("{:.2}%", x * 100.0),
-        Some(x) if unit == "count" => format!("{x:.0}"),
-        Some(x) => {
-            let s = format!("{x:.4}");
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
+        None => display(&Value::Null, false),
+        Some(x) if unit == "count" => display(&Value::BigInt(x as i64), false),
+        Some(x) => display(&Value::Double(x), unit == "rate"),
     }
 }
 

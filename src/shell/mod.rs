@@ -476,7 +476,7 @@ pub fn bind_params(q: &SavedQuery, params: &[(String, String)]) -> Result<String
     let mut missing = Vec::new();
     let text = re.replace_all(&q.text, |c: &regex::Captures| {
         match params.iter().find(|(k, _)| k == &c[1]) {
-            Some((_, v)) => format!("'{}'", v.replace('\'', "''")),
+            Some((_, v)) => crate::sql::literal(v),
             None => {
                 missing.push(c[1].to_string());
                 String::new()
