@@ -41,12 +41,7 @@ fn checks_pass_on_clean_data_and_catch_planted_defects() {
 
     // Plant defects: a duplicated ticket, a phone number in clear, a row closed before it began.
     {
-        let db = rexian::warehouse::open(
-            &t.ws.warehouse_path(),
-            rexian::warehouse::Access::ReadWrite,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
+        let db = t.db_rw();
         db.execute_batch(
             "insert into appeals select * from appeals order by ticket_id limit 1;
              update appeals set content = '来电人电话13912345678' where ticket_id = (select max(ticket_id) from appeals);
@@ -106,12 +101,7 @@ fn checks_catch_a_misspelt_department_and_a_mart_row_without_appeals() {
         String::from_utf8_lossy(&out.stdout)
     );
     {
-        let db = rexian::warehouse::open(
-            &t.ws.warehouse_path(),
-            rexian::warehouse::Access::ReadWrite,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
+        let db = t.db_rw();
         // 综合执法局 for 综合行政执法局: two characters off a reference department.
         db.execute_batch(
             "update appeals set department = '任城区综合执法局', region_code = '370811', region_name = '任城区'
@@ -141,12 +131,7 @@ fn a_load_whose_rows_carry_personal_data_is_not_committed() {
         73,
     );
     t.load(&files);
-    let db = rexian::warehouse::open(
-        &t.ws.warehouse_path(),
-        rexian::warehouse::Access::ReadWrite,
-        std::time::Duration::from_secs(5),
-    )
-    .unwrap();
+    let db = t.db_rw();
     // What a masking bug would write: a later load's row with a mobile number in clear.
     db.execute_batch(
         "insert into appeals select * replace (ticket_id || 'X' as ticket_id,

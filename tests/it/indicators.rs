@@ -537,23 +537,11 @@ fn analyses_of_the_fixture() {
     assert!(format!("{e:#}").contains("2023-05 … 2024-06"), "{e:#}");
 }
 
-fn cli(t: &TestWs, args: &[&str]) -> std::process::Output {
-    Command::new(bin())
-        .arg("-w")
-        .arg(t.root())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn indicators_export_as_table_csv_json_xlsx_and_the_push_list_as_parquet() {
     let t = fixture_ws("");
     // Table: rates as percentages, a missing value as "—".
-    let out = cli(
-        &t,
-        &["indicators", "--period", "2024-05", "--by", "department"],
-    );
+    let out = t.run(&["indicators", "--period", "2024-05", "--by", "department"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -573,20 +561,17 @@ fn indicators_export_as_table_csv_json_xlsx_and_the_push_list_as_parquet() {
 
     // CSV for Excel: UTF-8 with BOM by default, GB18030 on request.
     let csv_path = t.dir.path().join("ind.csv");
-    let out = cli(
-        &t,
-        &[
-            "indicators",
-            "--period",
-            "2024-05",
-            "--by",
-            "region",
-            "--format",
-            "csv",
-            "-o",
-            csv_path.to_str().unwrap(),
-        ],
-    );
+    let out = t.run(&[
+        "indicators",
+        "--period",
+        "2024-05",
+        "--by",
+        "region",
+        "--format",
+        "csv",
+        "-o",
+        csv_path.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let bytes = std::fs::read(&csv_path).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()));
@@ -594,40 +579,34 @@ fn indicators_export_as_table_csv_json_xlsx_and_the_push_list_as_parquet() {
     assert!(text.starts_with("排名,单位,诉求量"), "{text}");
     assert!(text.contains(",兖州区,55,"), "{text}");
     let gb_path = t.dir.path().join("ind-gb.csv");
-    let out = cli(
-        &t,
-        &[
-            "indicators",
-            "--period",
-            "2024-05",
-            "--by",
-            "region",
-            "--format",
-            "csv",
-            "--csv-encoding",
-            "gb18030",
-            "-o",
-            gb_path.to_str().unwrap(),
-        ],
-    );
+    let out = t.run(&[
+        "indicators",
+        "--period",
+        "2024-05",
+        "--by",
+        "region",
+        "--format",
+        "csv",
+        "--csv-encoding",
+        "gb18030",
+        "-o",
+        gb_path.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let gb = std::fs::read(&gb_path).unwrap();
     let (decoded, _, bad) = encoding_rs::GB18030.decode(&gb);
     assert!(!bad && decoded.contains(",兖州区,55,"));
 
     // JSON: numbers as numbers, missing as null.
-    let out = cli(
-        &t,
-        &[
-            "indicators",
-            "--period",
-            "2024-05",
-            "--by",
-            "department",
-            "--format",
-            "json",
-        ],
-    );
+    let out = t.run(&[
+        "indicators",
+        "--period",
+        "2024-05",
+        "--by",
+        "department",
+        "--format",
+        "json",
+    ]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = doc["rows"].as_array().unwrap();
     let e = rows.iter().find(|r| r["单位"] == E).unwrap();
@@ -637,20 +616,17 @@ fn indicators_export_as_table_csv_json_xlsx_and_the_push_list_as_parquet() {
 
     // XLSX, read back with calamine: rates are numbers formatted as percentages.
     let xlsx = t.dir.path().join("ind.xlsx");
-    let out = cli(
-        &t,
-        &[
-            "indicators",
-            "--period",
-            "2024-05",
-            "--by",
-            "department",
-            "--format",
-            "xlsx",
-            "-o",
-            xlsx.to_str().unwrap(),
-        ],
-    );
+    let out = t.run(&[
+        "indicators",
+        "--period",
+        "2024-05",
+        "--by",
+        "department",
+        "--format",
+        "xlsx",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -676,17 +652,14 @@ fn indicators_export_as_table_csv_json_xlsx_and_the_push_list_as_parquet() {
 
     // The push list: XLSX and Parquet, one row per graded appeal of the month.
     let dir = t.dir.path().join("push");
-    let out = cli(
-        &t,
-        &[
-            "export",
-            "push-list",
-            "--period",
-            "2024-05",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
+    let out = t.run(&[
+        "export",
+        "push-list",
+        "--period",
+        "2024-05",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -710,17 +683,14 @@ fn indicators_export_as_table_csv_json_xlsx_and_the_push_list_as_parquet() {
         .is_file());
 
     // Bad names say what exists.
-    let out = cli(&t, &["indicators", "--period", "2024-13", "--by", "region"]);
+    let out = t.run(&["indicators", "--period", "2024-13", "--by", "region"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(err.contains("2023-05 … 2024-06"), "{err}");
-    let out = cli(
-        &t,
-        &["indicators", "--period", "2024-05", "--region", "火星区"],
-    );
+    let out = t.run(&["indicators", "--period", "2024-05", "--region", "火星区"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("任城区") && err.contains("兖州区"), "{err}");
-    let out = cli(&t, &["indicators", "--period", "2024-05", "--by", "street"]);
+    let out = t.run(&["indicators", "--period", "2024-05", "--by", "street"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("department, region, field, city"));
 }
 
@@ -729,17 +699,14 @@ fn exports_are_the_same_bytes_every_time() {
     let t = fixture_ws("");
     let run = |dir: &str| {
         let dir = t.dir.path().join(dir);
-        let out = cli(
-            &t,
-            &[
-                "export",
-                "push-list",
-                "--period",
-                "2024-05",
-                "--out",
-                dir.to_str().unwrap(),
-            ],
-        );
+        let out = t.run(&[
+            "export",
+            "push-list",
+            "--period",
+            "2024-05",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
         assert!(
             out.status.success(),
             "{}",

@@ -18,22 +18,9 @@ fn pdftotext(path: &std::path::Path) -> String {
 #[test]
 fn the_monthly_report_prints_the_indicators_figures() {
     let t = sample_ws();
-    let cli = |args: &[&str]| {
-        Command::new(bin())
-            .arg("-w")
-            .arg(t.root())
-            .args(args)
-            .output()
-            .unwrap()
-    };
     // A title written as Typst markup must come out as plain text.
     {
-        let db = rexian::warehouse::open(
-            &t.ws.warehouse_path(),
-            rexian::warehouse::Access::ReadWrite,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
+        let db = t.db_rw();
         db.execute_batch(
             "update appeals set category = '#read(\"/etc/passwd\") $x$ *粗* [括] \\ 注入'
              where ticket_id in (select ticket_id from fct_enforcement_appeals
@@ -41,9 +28,9 @@ fn the_monthly_report_prints_the_indicators_figures() {
         )
         .unwrap();
     }
-    assert!(cli(&["refresh"]).status.success());
+    assert!(t.run(&["refresh"]).status.success());
     let out_a = t.dir.path().join("a");
-    let run = cli(&[
+    let run = t.run(&[
         "report",
         "monthly",
         "2024-02",
@@ -68,7 +55,7 @@ fn the_monthly_report_prints_the_indicators_figures() {
         assert!(text.contains(heading), "{heading} missing:\n{text}");
     }
     // The same figures as `rexian indicators --by region` for several regions.
-    let json = cli(&[
+    let json = t.run(&[
         "indicators",
         "--period",
         "2024-02",
@@ -106,15 +93,16 @@ fn the_monthly_report_prints_the_indicators_figures() {
     assert!(!text.contains('□'));
     // The same bytes again.
     let out_b = t.dir.path().join("b");
-    assert!(cli(&[
-        "report",
-        "monthly",
-        "2024-02",
-        "--out",
-        out_b.to_str().unwrap()
-    ])
-    .status
-    .success());
+    assert!(t
+        .run(&[
+            "report",
+            "monthly",
+            "2024-02",
+            "--out",
+            out_b.to_str().unwrap()
+        ])
+        .status
+        .success());
     assert!(
         std::fs::read(&pdf).unwrap()
             == std::fs::read(out_b.join("2024年02月 行政执法监督12345热线数据分析月报.pdf"))
@@ -126,14 +114,6 @@ fn the_monthly_report_prints_the_indicators_figures() {
 #[test]
 fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
     let t = sample_ws();
-    let cli = |args: &[&str]| {
-        Command::new(bin())
-            .arg("-w")
-            .arg(t.root())
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let out = t.dir.path().join("r");
     for (kind, period, file, heading) in [
         (
@@ -155,7 +135,7 @@ fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
             "八、试点成效",
         ),
     ] {
-        let run = cli(&["report", kind, period, "--out", out.to_str().unwrap()]);
+        let run = t.run(&["report", kind, period, "--out", out.to_str().unwrap()]);
         assert!(
             run.status.success(),
             "{kind}: {}",
@@ -164,21 +144,13 @@ fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
         let text = pdftotext(&out.join(file));
         assert!(text.contains(heading), "{kind}: {heading} missing");
     }
-    let run = cli(&["report", "monthly", "2024Q1"]);
+    let run = t.run(&["report", "monthly", "2024Q1"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("2024-03"));
 }
 
 #[test]
 fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     let t = sample_ws();
-    let cli = |args: &[&str]| {
-        Command::new(bin())
-            .arg("-w")
-            .arg(t.root())
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let (ticket, department): (String, String) = t
         .db()
         .query_row(
@@ -190,12 +162,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
         .unwrap();
     // Typst markup in the appeal's text is printed, not run.
     {
-        let db = rexian::warehouse::open(
-            &t.ws.warehouse_path(),
-            rexian::warehouse::Access::ReadWrite,
-            std::time::Duration::from_secs(5),
-        )
-        .unwrap();
+        let db = t.db_rw();
         db.execute(
             "update appeals set title = '#read(\"/etc/passwd\") *x* [y]' where ticket_id = ?",
             [&ticket],
@@ -205,7 +172,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     let out = t.dir.path().join("letters");
     // Friday 2024-02-09 + 15 working days, with the Spring Festival (10–17 Feb off, Sunday
     // 18 Feb worked): 18, 19, 20, 21, 22, 23, 26, 27, 28, 29 Feb, 1, 4, 5, 6, 7 Mar.
-    let run = cli(&[
+    let run = t.run(&[
         "letter",
         "opinion",
         &ticket,
@@ -243,7 +210,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
     let again = t.dir.path().join("again");
-    let run = cli(&[
+    let run = t.run(&[
         "letter",
         "opinion",
         &ticket,
@@ -259,7 +226,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
         std::fs::read(&path).unwrap()
             == std::fs::read(again.join(path.file_name().unwrap())).unwrap()
     );
-    let run = cli(&[
+    let run = t.run(&[
         "letter",
         "reminder",
         &ticket,
@@ -280,16 +247,8 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
 #[test]
 fn a_regions_report_carries_its_name_and_its_own_figures() {
     let t = sample_ws();
-    let cli = |args: &[&str]| {
-        Command::new(bin())
-            .arg("-w")
-            .arg(t.root())
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let out = t.dir.path().join("r");
-    let run = cli(&[
+    let run = t.run(&[
         "report",
         "quarterly",
         "2024Q1",
@@ -304,7 +263,7 @@ fn a_regions_report_carries_its_name_and_its_own_figures() {
         String::from_utf8_lossy(&run.stderr)
     );
     let text = pdftotext(&out.join("2024年第1季度 兖州区行政执法监督12345热线数据分析季报.pdf"));
-    let json = cli(&[
+    let json = t.run(&[
         "indicators",
         "--period",
         "2024Q1",
@@ -331,23 +290,15 @@ fn a_regions_report_carries_its_name_and_its_own_figures() {
     // Its key supervision list and hot issues are its own: no other region's name in them.
     let supervision = text.split("七、重点督办事项").nth(1).unwrap_or("");
     assert!(!supervision.contains("任城区"), "{supervision}");
-    let run = cli(&["report", "quarterly", "2024Q1", "--region", "火星区"]);
+    let run = t.run(&["report", "quarterly", "2024Q1", "--region", "火星区"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("兖州区"));
 }
 
 #[test]
 fn report_all_writes_every_report_due_for_the_year() {
     let t = sample_ws();
-    let cli = |args: &[&str]| {
-        Command::new(bin())
-            .arg("-w")
-            .arg(t.root())
-            .args(args)
-            .output()
-            .unwrap()
-    };
     let out = t.dir.path().join("all");
-    let run = cli(&["report", "all", "2024", "--out", out.to_str().unwrap()]);
+    let run = t.run(&["report", "all", "2024", "--out", out.to_str().unwrap()]);
     assert!(
         run.status.success(),
         "{}",
@@ -368,6 +319,6 @@ fn report_all_writes_every_report_due_for_the_year() {
     ] {
         assert!(out.join(name).is_file(), "{name} missing: {listed:?}");
     }
-    let run = cli(&["report", "all", "2024-03"]);
+    let run = t.run(&["report", "all", "2024-03"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("pilot year"));
 }

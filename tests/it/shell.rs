@@ -9,29 +9,17 @@ use rexian::generate::Format;
 
 use super::util::*;
 
-fn sql_cmd(t: &TestWs, args: &[&str]) -> std::process::Output {
-    Command::new(bin())
-        .arg("-w")
-        .arg(t.root())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn one_off_statements_in_every_format_and_errors_with_their_position() {
     let t = sample_ws();
     let appeals = t.count("select count(*) from appeals");
-    let out = sql_cmd(
-        &t,
-        &[
-            "sql",
-            "--format",
-            "csv",
-            "-c",
-            "select count(*) as n from appeals; select 1 + 1 as two;",
-        ],
-    );
+    let out = t.run(&[
+        "sql",
+        "--format",
+        "csv",
+        "-c",
+        "select count(*) as n from appeals; select 1 + 1 as two;",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -41,36 +29,30 @@ fn one_off_statements_in_every_format_and_errors_with_their_position() {
         String::from_utf8_lossy(&out.stdout),
         format!("n\n{appeals}\ntwo\n2\n")
     );
-    let out = sql_cmd(&t, &["sql", "--format", "json", "-c", "select region_name as r, count(*) as n from appeals where region_name = '兖州区' group by 1"]);
+    let out = t.run(&["sql", "--format", "json", "-c", "select region_name as r, count(*) as n from appeals where region_name = '兖州区' group by 1"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc[0]["r"], "兖州区");
     assert_eq!(
         doc[0]["n"].as_i64().unwrap(),
         t.count("select count(*) from appeals where region_name = '兖州区'")
     );
-    let out = sql_cmd(
-        &t,
-        &[
-            "sql",
-            "--format",
-            "markdown",
-            "-c",
-            "select 'a|b' as x, null as y",
-        ],
-    );
+    let out = t.run(&[
+        "sql",
+        "--format",
+        "markdown",
+        "-c",
+        "select 'a|b' as x, null as y",
+    ]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "| x | y |\n|---|---|\n| a\\|b | — |\n"
     );
     // The table: Chinese wide characters keep the columns aligned.
-    let out = sql_cmd(
-        &t,
-        &[
-            "sql",
-            "-c",
-            "select '兖州区' as 区县, 1 as n union all select 'ab', 22 order by n",
-        ],
-    );
+    let out = t.run(&[
+        "sql",
+        "-c",
+        "select '兖州区' as 区县, 1 as n union all select 'ab', 22 order by n",
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text
         .lines()
@@ -83,7 +65,7 @@ fn one_off_statements_in_every_format_and_errors_with_their_position() {
     };
     assert_eq!(width(lines[0]), width(lines[1]), "{text}");
     // A SQL error: exit status 1, DuckDB's message and where.
-    let out = sql_cmd(&t, &["sql", "-c", "select regionname from appeals"]);
+    let out = t.run(&["sql", "-c", "select regionname from appeals"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -96,7 +78,7 @@ fn one_off_statements_in_every_format_and_errors_with_their_position() {
 fn writes_are_refused_unless_asked_for() {
     let t = sample_ws();
     let before = t.count("select count(*) from appeals");
-    let out = sql_cmd(&t, &["sql", "-c", "delete from appeals"]);
+    let out = t.run(&["sql", "-c", "delete from appeals"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -104,15 +86,12 @@ fn writes_are_refused_unless_asked_for() {
         "{err}"
     );
     assert_eq!(t.count("select count(*) from appeals"), before);
-    let out = sql_cmd(
-        &t,
-        &[
-            "sql",
-            "--write",
-            "-c",
-            "insert into supervision_decisions values ('x', '测试', now(), 'test')",
-        ],
-    );
+    let out = t.run(&[
+        "sql",
+        "--write",
+        "-c",
+        "insert into supervision_decisions values ('x', '测试', now(), 'test')",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -136,7 +115,7 @@ fn exports_in_every_format_read_back() {
         ),
     )
     .unwrap();
-    let out = sql_cmd(&t, &["sql", "-f", script.to_str().unwrap()]);
+    let out = t.run(&["sql", "-f", script.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -196,7 +175,7 @@ fn exports_in_every_format_read_back() {
 #[test]
 fn saved_queries_take_named_parameters() {
     let t = sample_ws();
-    let out = sql_cmd(&t, &["sql", "--list"]);
+    let out = t.run(&["sql", "--list"]);
     let text = String::from_utf8_lossy(&out.stdout);
     for q in [
         "top-departments",
@@ -205,18 +184,15 @@ fn saved_queries_take_named_parameters() {
     ] {
         assert!(text.contains(q), "{text}");
     }
-    let out = sql_cmd(
-        &t,
-        &[
-            "sql",
-            "--query",
-            "top-departments",
-            "--param",
-            "period=2024-02",
-            "--format",
-            "csv",
-        ],
-    );
+    let out = t.run(&[
+        "sql",
+        "--query",
+        "top-departments",
+        "--param",
+        "period=2024-02",
+        "--format",
+        "csv",
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -234,25 +210,22 @@ fn saved_queries_take_named_parameters() {
         "-- 回显参数\n-- params: word\nselect {{word}} as w\n",
     )
     .unwrap();
-    let out = sql_cmd(
-        &t,
-        &[
-            "sql",
-            "--query",
-            "echo",
-            "--param",
-            "word=it's; drop table appeals",
-            "--format",
-            "csv",
-        ],
-    );
+    let out = t.run(&[
+        "sql",
+        "--query",
+        "echo",
+        "--param",
+        "word=it's; drop table appeals",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "w\nit's; drop table appeals\n"
     );
-    let out = sql_cmd(&t, &["sql", "--query", "top-departments"]);
+    let out = t.run(&["sql", "--query", "top-departments"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--param period="));
-    let out = sql_cmd(&t, &["sql", "--query", "nope"]);
+    let out = t.run(&["sql", "--query", "nope"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("top-departments"));
 }
 
@@ -277,18 +250,15 @@ fn a_query_during_a_running_ingest_succeeds() {
         .unwrap();
     // Give the ingest time to open the warehouse for writing.
     std::thread::sleep(Duration::from_millis(700));
-    let out = sql_cmd(
-        &t,
-        &[
-            "sql",
-            "--wait",
-            "1",
-            "--format",
-            "csv",
-            "-c",
-            "select count(*) > 0 as ok from appeals",
-        ],
-    );
+    let out = t.run(&[
+        "sql",
+        "--wait",
+        "1",
+        "--format",
+        "csv",
+        "-c",
+        "select count(*) > 0 as ok from appeals",
+    ]);
     let still_running = ingest.try_wait().unwrap().is_none();
     assert!(
         out.status.success(),

@@ -53,6 +53,26 @@ impl TestWs {
         .unwrap()
     }
 
+    /// A read-write connection, for planting defects (closed when dropped).
+    pub fn db_rw(&self) -> duckdb::Connection {
+        rexian::warehouse::open(
+            &self.ws.warehouse_path(),
+            rexian::warehouse::Access::ReadWrite,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap()
+    }
+
+    /// Runs the `rexian` binary on this workspace.
+    pub fn run(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(bin())
+            .arg("-w")
+            .arg(self.root())
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
     pub fn count(&self, sql: &str) -> i64 {
         self.db().query_row(sql, [], |r| r.get(0)).unwrap()
     }
