@@ -540,6 +540,28 @@ mod tests {
     }
 
     #[test]
+    fn bad_rules_are_refused_with_what_to_write() {
+        let e = Config::from_toml(
+            "[scoring.curves.happiness]\ngroup = \"响应\"\nfloor = 0\ntarget = 1\nweight = 1\n",
+        )
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("satisfaction_rate"), "{e:#}");
+        let e = Config::from_toml("[scoring.curves.sign_rate]\ngroup = \"速度\"\n").unwrap_err();
+        assert!(format!("{e:#}").contains("群众满意"), "{e:#}");
+        let e = Config::from_toml("[scoring.curves.sign_rate]\nfloor = 1.0\n").unwrap_err();
+        assert!(format!("{e:#}").contains("different numbers"), "{e:#}");
+        let e = Config::from_toml("[grading]\nmajor_keywords = [\"打人\", \" \"]\n").unwrap_err();
+        assert!(format!("{e:#}").contains("empty word"), "{e:#}");
+        // The rules version follows the rules.
+        let a = Config::default().rules_version();
+        let b = Config::from_toml("[scoring]\nmin_callbacks = 5\n")
+            .unwrap()
+            .rules_version();
+        assert_ne!(a, b);
+        assert_eq!(a, Config::default().rules_version());
+    }
+
+    #[test]
     fn unknown_key_and_bad_zone_are_refused() {
         assert!(Config::from_toml("[paths]\nlakes = \"x\"\n").is_err());
         assert!(Config::from_toml("[warehouse]\nmemory_limit = \"lots\"\n").is_err());

@@ -356,3 +356,54 @@ fn the_interactive_shell_completes_continues_exports_and_cancels() {
     let history = std::fs::read_to_string(t.root().join(".rexian_sql_history")).unwrap();
     assert!(history.contains("select 7 * 6 as again;"), "{history}");
 }
+
+#[test]
+fn dot_commands_in_a_script() {
+    let t = sample_ws();
+    let dir = t.dir.path();
+    std::fs::write(dir.join("inner.sql"), "select 'from .read' as src;\n").unwrap();
+    let script = dir.join("dots.sql");
+    std::fs::write(
+        &script,
+        format!(
+            ".tables\n.schema dim_region\n.describe mart_scores\n.timer off\n.format csv\n\
+             select (select count(*) from appeals) = (select count(*) from lake.appeals) as same;\n\
+             .format markdown\nselect 1 as one;\n.read {}\n.quit\nselect 'after quit';\n",
+            dir.join("inner.sql").display()
+        ),
+    )
+    .unwrap();
+    let out = t.run(&["sql", "-f", script.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // .tables lists warehouse tables and the lake view with their descriptions.
+    assert!(
+        stdout.contains("fct_enforcement_appeals") && stdout.contains("涉及行政执法的工单"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("lake") && stdout.contains("数据湖中的工单"),
+        "{stdout}"
+    );
+    // .schema and .describe show the column comments.
+    assert!(
+        stdout.contains("is_pilot") && stdout.contains("是否试点单位"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rank_score") && stdout.contains("威尔逊"),
+        "{stdout}"
+    );
+    // .format csv, the lake has the same appeals as the warehouse after a load.
+    assert!(stdout.contains("same\ntrue\n"), "{stdout}");
+    assert!(stdout.contains("| one |\n|---|\n| 1 |\n"), "{stdout}");
+    assert!(stdout.contains("from .read"), "{stdout}");
+    assert!(!stdout.contains("after quit"), "{stdout}");
+    // .timer off: no times after the statements.
+    assert!(!stderr.contains(" in 0."), "{stderr}");
+    // An unknown dot command is an error that points to .help.
+    let out = t.run(&["sql", "-c", ".tabels"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(".help"));
+}
