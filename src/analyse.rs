@@ -236,7 +236,11 @@ pub fn query(conn: &Connection, title: &str, text: &str, params: &[&dyn ToSql]) 
     .mark_rates())
 }
 
-fn analysis(name: &str) -> Result<&'static str> {
+/// The text of `sql/analyses/NAME.sql`.
+///
+/// # Errors
+/// When the build has no such file.
+pub fn analysis(name: &str) -> Result<&'static str> {
     sql::FILES
         .iter()
         .find(|(p, _)| *p == format!("analyses/{name}.sql"))

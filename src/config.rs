@@ -44,6 +44,52 @@ pub struct Config {
     pub analysis: AnalysisSettings,
     /// How reports are typeset.
     pub report: ReportSettings,
+    /// When `rexian serve` runs each job.
+    pub schedule: ScheduleSettings,
+}
+
+/// The families of each typographic role, each a fallback chain (official fonts first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontRoles {
+    /// Document titles (方正小标宋).
+    pub title: Vec<String>,
+    /// Body text (仿宋_GB2312).
+    pub body: Vec<String>,
+    /// Headings, table headers and chart text (黑体).
+    pub heading: Vec<String>,
+    /// Second-level headings and subtitles (楷体).
+    pub kai: Vec<String>,
+    /// Fixed-width text (ticket numbers in letters).
+    pub mono: Vec<String>,
+}
+
+/// When `rexian serve` runs each job, and how it retries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleSettings {
+    /// Cron expression of the inbox scan ("" = off).
+    pub inbox: String,
+    /// Cron expression of the monthly report.
+    pub monthly: String,
+    /// Cron expression of the quarterly reports.
+    pub quarterly: String,
+    /// Cron expression of the pilot summary.
+    pub pilot_summary: String,
+    /// Cron expression of the push-list export.
+    pub push_list: String,
+    /// First month the daemon issues reports for ("" = the pilot's start).
+    pub since: String,
+    /// Attempts of a failing job before it stays failed.
+    pub max_attempts: u32,
+    /// Seconds before the first retry (doubling after each failure).
+    pub retry_seconds: u64,
+    /// Seconds an inbox file must stay unchanged before it is loaded.
+    pub settle_seconds: u64,
+    /// Folder of the daemon's log files, relative to the workspace.
+    pub log_dir: PathBuf,
+    /// Days of log files kept.
+    pub keep_log_days: u32,
 }
 
 /// How reports are typeset.
@@ -66,6 +112,10 @@ pub struct ReportSettings {
     pub reminder_days: u32,
     /// The text of a 提醒函.
     pub reminder_text: String,
+    /// Write PDF/A-2b (for archiving) instead of plain PDF.
+    pub pdf_a: bool,
+    /// The font of each role, as fallback chains.
+    pub fonts: FontRoles,
     /// The legal basis cited in letters.
     pub legal_basis: String,
 }
@@ -298,7 +348,39 @@ impl Config {
                 self.ingest.encoding
             );
         }
+        self.validate_schedule()?;
         self.validate_rules()
+    }
+
+    fn validate_schedule(&self) -> Result<()> {
+        let s = &self.schedule;
+        for (name, expr) in [
+            ("inbox", &s.inbox),
+            ("monthly", &s.monthly),
+            ("quarterly", &s.quarterly),
+            ("pilot_summary", &s.pilot_summary),
+            ("push_list", &s.push_list),
+        ] {
+            if !expr.trim().is_empty() {
+                crate::schedule::parse_cron(expr)
+                    .with_context(|| format!("[schedule] {name} = {expr:?}"))?;
+            }
+        }
+        if !s.since.trim().is_empty() && s.since.parse::<YearMonth>().is_err() {
+            bail!(
+                "[schedule] since = {:?}; write a month such as \"2023-11\", or \"\" for the pilot's start",
+                s.since
+            );
+        }
+        if s.max_attempts == 0 {
+            bail!("[schedule] max_attempts must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// The first month the scheduler issues reports for.
+    pub fn schedule_since(&self) -> YearMonth {
+        self.schedule.since.parse().unwrap_or(self.pilot.start)
     }
 
     fn validate_rules(&self) -> Result<()> {

@@ -11,6 +11,9 @@
 //! * `sql`: the embedded `sql/` files and the helper that runs them.
 //! * `refresh`: builds the layered SQL models in `sql/models/` in dependency order.
 //! * `check`: data tests, one query per file in `sql/checks/`.
+//! * `analyse`, `report`: the figures, analyses and PDFs of a period.
+//! * `schedule`: the daemon (`rexian serve`) and its run ledger.
+//! * `shell`: the analysts' SQL shell.
 //! * `commands`: what each subcommand of the `rexian` binary does and prints.
 
 pub mod analyse;
@@ -22,6 +25,7 @@ pub mod fsutil;
 pub mod generate;
 pub mod ingest;
 pub mod lake;
+pub mod logging;
 pub mod mask;
 pub mod output;
 pub mod period;
@@ -29,6 +33,7 @@ pub mod reference;
 pub mod refresh;
 pub mod report;
 pub mod rules;
+pub mod schedule;
 pub mod shell;
 pub mod sql;
 pub mod warehouse;

@@ -252,6 +252,9 @@ enum Command {
         /// Folder to write to (default: [paths] reports of rexian.toml).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write PDF/A-2b (for archiving); also [report] pdf_a in rexian.toml.
+        #[arg(long)]
+        pdf_a: bool,
     },
 
     /// Typeset a letter for one appeal: opinion (《行政执法监督意见书》, for a 重大 case) or
@@ -271,6 +274,9 @@ enum Command {
         /// Folder to write to (default: [paths] reports of rexian.toml).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Write PDF/A-2b (for archiving); also [report] pdf_a in rexian.toml.
+        #[arg(long)]
+        pdf_a: bool,
     },
 
     /// Write the data dictionary (every table, view and column the analyst sees, with its
@@ -279,6 +285,42 @@ enum Command {
         /// The Markdown file to write (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+
+    /// Run the scheduler: load extracts dropped into the inbox, rebuild the figures, and issue
+    /// every report and push list on time ([schedule] of rexian.toml), until SIGINT/SIGTERM.
+    ///
+    /// What is due comes from the run ledger, so reports missed while the daemon was down are
+    /// issued once each, oldest first, when it starts. One daemon per workspace. Logs go to
+    /// standard error and to [schedule] log_dir.
+    Serve {
+        /// Run what is due now, then exit (for a system timer instead of a daemon).
+        #[arg(long)]
+        once: bool,
+        /// A pass started by the daemon (internal).
+        #[arg(long, hide = true, requires = "once")]
+        child: bool,
+    },
+
+    /// Run one scheduled job now, through the run ledger: inbox, refresh, monthly, quarterly,
+    /// pilot-summary or push-list. Waits while another job runs (e.g. the daemon's).
+    Run {
+        /// The job.
+        job: String,
+        /// The period (2024-03, 2024Q1, pilot); default: the newest that has ended.
+        #[arg(long)]
+        period: Option<String>,
+        /// Do it again even though the ledger has it done.
+        #[arg(long)]
+        force: bool,
+    },
+
+    /// Show the scheduler: the daemon, each job's last run and next wake-up, what is due and
+    /// not done (with failures and their errors), and the recent runs.
+    Status {
+        /// How many recent runs to list.
+        #[arg(long, default_value_t = 10)]
+        recent: usize,
     },
 
     /// Run the whole flow on the embedded defaults in a new workspace (the demo).
@@ -350,7 +392,13 @@ fn main() -> ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
-    init_logging(cli.verbose);
+    let _log = match init_logging(&cli) {
+        Ok(guard) => guard,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     match run(cli) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::BadInput) => ExitCode::from(rexian::EXIT_BAD_INPUT),
@@ -517,8 +565,10 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             period,
             region,
             out,
+            pdf_a,
         } => {
-            let ws = Workspace::open(&cli.workspace)?;
+            let mut ws = Workspace::open(&cli.workspace)?;
+            ws.config.report.pdf_a |= pdf_a;
             let conn = commands::analyse::open_marts(&ws)?;
             let period = rexian::analyse::Period::resolve(&conn, &ws.config, &period)?;
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
@@ -544,8 +594,10 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             number,
             date,
             out,
+            pdf_a,
         } => {
-            let ws = Workspace::open(&cli.workspace)?;
+            let mut ws = Workspace::open(&cli.workspace)?;
+            ws.config.report.pdf_a |= pdf_a;
             let conn = commands::analyse::open_marts(&ws)?;
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
             let path = rexian::report::write_letter(&ws, &conn, kind, &ticket, number, date, &dir)?;
@@ -554,6 +606,18 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Dictionary { out } => {
             let ws = Workspace::open(&cli.workspace)?;
             commands::dictionary::run(&ws, out.as_deref())?;
+        }
+        Command::Serve { once, child } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::serve::run(&ws, once, child)?;
+        }
+        Command::Run { job, period, force } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            return commands::run::run(&ws, &job, period.as_deref(), force);
+        }
+        Command::Status { recent } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::status::run(&ws, recent)?;
         }
         Command::Demo {
             dir,
@@ -564,17 +628,20 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
     Ok(Status::Success)
 }
 
-fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
+/// Standard error for every command; the daemon (and `rexian run`) also log to the
+/// workspace's log folder, at info level unless told otherwise.
+fn init_logging(cli: &Cli) -> anyhow::Result<Option<rexian::logging::Guard>> {
+    let scheduled = matches!(cli.command, Command::Serve { .. } | Command::Run { .. });
+    let default = match (cli.verbose, scheduled) {
+        (0, false) => "warn",
+        (0, true) | (1, _) => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("REXIAN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    if scheduled {
+        if let Ok(ws) = Workspace::open(&cli.workspace) {
+            let dir = ws.path(&ws.config.schedule.log_dir);
+            return rexian::logging::init(default, Some((&dir, ws.config.schedule.keep_log_days)));
+        }
+    }
+    rexian::logging::init(default, None)
 }

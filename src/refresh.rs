@@ -13,7 +13,7 @@ use chrono::Utc;
 use duckdb::{params, Connection, OptionalExt};
 use regex::Regex;
 
-use crate::config::Config;
+use crate::config::{Config, Workspace};
 use crate::sql;
 
 /// One SQL model.
@@ -214,6 +214,42 @@ pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
     crate::dictionary::apply(&tx)?;
     tx.commit()?;
     Ok(built)
+}
+
+/// Rebuilds the reference dimensions and every model of the workspace's warehouse, then runs
+/// the checks on the same connection (the slow full-text ones read only the rows of loads
+/// after their last pass). Returns what was built and the checks' outcomes.
+///
+/// # Errors
+/// When the warehouse is missing or cannot be opened, or a model fails to build.
+pub fn rebuild(ws: &Workspace) -> Result<(Vec<Built>, Vec<crate::check::CheckOutcome>)> {
+    if !ws.warehouse_path().exists() {
+        bail!(
+            "the warehouse {} does not exist yet; load an extract first with `rexian ingest FILE`",
+            ws.warehouse_path().display()
+        );
+    }
+    let reference = crate::reference::Reference::load(ws.reference_dir().as_deref())?;
+    let mut conn = crate::warehouse::open(
+        &ws.warehouse_path(),
+        crate::warehouse::Access::ReadWrite,
+        crate::warehouse::LOCK_WAIT,
+    )?;
+    crate::warehouse::apply_settings(&conn, &ws.config.warehouse)?;
+    {
+        let tx = conn.transaction()?;
+        crate::warehouse::sync_reference(&tx, &reference)?;
+        tx.commit()?;
+    }
+    let built = refresh(&mut conn, &ws.config)?;
+    let through: i64 = conn.query_row(
+        "select coalesce(max(load_id), 0) from load_ledger",
+        [],
+        |r| r.get(0),
+    )?;
+    let outcomes = crate::check::run_all(&conn, crate::check::Scope::SinceLastPass)?;
+    crate::check::record_passes(&conn, &outcomes, through)?;
+    Ok((built, outcomes))
 }
 
 /// Replaces every `{{name}}` in a model by the SQL string literal of that rule. Regular

@@ -51,6 +51,10 @@ pub const LOAD_COUNTS: Script = script!("load/counts.sql");
 pub const LOAD_CONFLICT_REJECTS: Script = script!("load/conflict_rejects.sql");
 /// Writing the classified rows.
 pub const LOAD_APPLY: Script = script!("load/apply.sql");
+/// The run ledger, for the scheduler's plan.
+pub const SCHEDULE_RUNS: Script = script!("schedule/runs.sql");
+/// What the scheduler needs to know of the loaded data.
+pub const SCHEDULE_FACTS: Script = script!("schedule/facts.sql");
 /// The rows of one lake partition.
 pub const LAKE_APPEALS_MONTH: Script = script!("lake/appeals_month.sql");
 

@@ -112,3 +112,22 @@ create table if not exists check_watermarks (
     checked_through_load integer not null, -- every row of loads up to this one passed it
     checked_at          timestamptz not null
 );
+
+-- One row per attempt of a scheduled job (`rexian serve`, `rexian run`) for one period. The
+-- daemon works out what is due from this table: a (job, period) is done once it has a
+-- succeeded row. A row still `running` when no job runs is the trace of a killed process;
+-- the next job marks it `interrupted`, and the period is due again.
+create table if not exists run_ledger (
+    run_id              integer not null,
+    job                 varchar not null,  -- inbox / refresh / monthly / quarterly / pilot_summary / push_list
+    period              varchar not null,  -- 2024-03, 2024Q1, PY2023-24; load N (refresh); the scan's moment (inbox)
+    attempt             integer not null,  -- 1, 2, … for the same job and period
+    status              varchar not null,  -- running / succeeded / failed / interrupted
+    run_trigger         varchar not null,  -- schedule / retry / manual / forced
+    started_at          timestamptz not null,
+    finished_at         timestamptz,
+    outputs             varchar[],         -- files written, loads made
+    error               varchar,           -- why it failed
+    pid                 integer not null,  -- the process that ran it
+    rexian_version      varchar not null
+);

@@ -10,7 +10,10 @@ pub mod ingest;
 pub mod init;
 pub mod ledger;
 pub mod refresh;
+pub mod run;
+pub mod serve;
 pub mod sql;
+pub mod status;
 
 /// The outcome of a command for the process's exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

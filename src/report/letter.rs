@@ -256,7 +256,7 @@ pub fn write_letter(
 ) -> Result<PathBuf> {
     let data = letter_data(conn, ws, kind, ticket, number, date)?;
     let day = NaiveDate::parse_from_str(&data.date, "%Y年%m月%d日")?;
-    let pdf = super::typeset(ws, "letter.typ", &data, day)?;
+    let pdf = super::typeset(ws, "letter.typ", &data, &[], day)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(format!("{}.pdf", data.doc_title.replace('/', "／")));
     crate::fsutil::write_atomic(&path, &pdf)?;

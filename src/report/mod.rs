@@ -2,7 +2,9 @@
 //! indicators` and `rexian analyse`, formatted as the terminal shows it, handed to a Typst
 //! template as JSON, and compiled to PDF in-process.
 
+mod chart;
 mod letter;
+mod prose;
 mod world;
 
 pub use letter::{letter_data, write_letter, LetterData, LetterKind};
@@ -165,9 +167,41 @@ pub struct PilotEffect {
     pub table: Table,
 }
 
+/// A file of a document's world held in memory: its path there and its bytes.
+pub type MemoryFile = (String, Vec<u8>);
+
+/// A chart of a report: its SVG's path in the document's world and its caption.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    /// Where the template finds the SVG (`/charts/NAME.svg`).
+    pub path: String,
+    /// The caption under it.
+    pub caption: String,
+}
+
+/// The charts of a period report (a chart without data is left out).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Charts {
+    /// 诉求量 of the last twelve months.
+    pub volume: Option<Figure>,
+    /// 按期办结率 and 回访满意率 of the last twelve months.
+    pub rates: Option<Figure>,
+    /// 诉求量 by enforcement field (city-wide reports).
+    pub fields: Option<Figure>,
+    /// 效能指数 of the leading departments.
+    pub departments: Option<Figure>,
+    /// 回访满意率, pilot units against the others (pilot summaries).
+    pub pilot: Option<Figure>,
+}
+
 /// Everything the period template prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodData {
+    /// The charts.
+    pub charts: Charts,
+    /// The charts' SVG files, handed to Typst in memory (not part of the JSON).
+    #[serde(skip)]
+    pub svgs: Vec<MemoryFile>,
     /// 本月 / 上月 and the like.
     pub words: Words,
     /// The pilot effect (pilot summaries only).
@@ -294,22 +328,6 @@ pub fn period_data(
             ]);
         }
     }
-    let pct = |v: Option<f64>| v.map_or("—".to_string(), |x| format!("{:.2}%", x * 100.0));
-    let change = |v: Option<f64>| match v {
-        None => "无可比数据".to_string(),
-        Some(x) if x >= 0.0 => format!("上升{:.2}%", x * 100.0),
-        Some(x) => format!("下降{:.2}%", -x * 100.0),
-    };
-    let overview = vec![format!(
-        "{}，{}12345热线共受理涉及行政执法诉求{}件，较上期{}，同比{}。按期办结率{}，回访满意率{}。",
-        period.label,
-        unit_key,
-        volume.0.map_or("—".to_string(), |v| format!("{v:.0}")),
-        change(volume.1),
-        change(volume.2),
-        pct(on_time),
-        pct(sat),
-    )];
     // A region's report lists its departments where the city's lists its regions.
     let regions = if region.is_empty() {
         analyse::indicators(conn, period, "region", "")?
@@ -349,6 +367,23 @@ pub fn period_data(
     let hot = analyse::run(conn, config, "hot", period)?;
     let warnings = analyse::run(conn, config, "warnings", period)?;
     let supervision = analyse::run(conn, config, "supervision", period)?;
+    let top = hot[0].rows.first();
+    let overview = vec![prose::render(
+        ws,
+        "overview",
+        serde_json::json!({
+            "period": period.label,
+            "unit": unit_key,
+            "volume": volume.0.map(|v| v.round() as i64),
+            "change_prev": volume.1,
+            "change_yoy": volume.2,
+            "on_time": on_time,
+            "satisfaction": sat,
+            "top_category": top.and_then(|r| hot[0].col("诉求分类").map(|i| display(&r[i], false))),
+            "top_count": top.and_then(|r| hot[0].col("件数").map(|i| display(&r[i], false))),
+            "warnings": warnings[0].rows.len(),
+        }),
+    )?];
     let mut definitions = Vec::new();
     {
         let mut stmt =
@@ -367,21 +402,26 @@ pub fn period_data(
     let pilot_effect = if kind == Kind::PilotSummary {
         let f = &analyse::run(conn, config, "pilot-effect", period)?[0];
         Some(PilotEffect {
-            note: format!(
-                "对照试点单位（{}）与其他区县在试点前（{}至{}）和试点期间（{}至{}）的变化，\
-                 以双重差分衡量试点成效：正值表示试点单位的改善多于其他区县（退单率以负值为好）。",
-                config.pilot.units.join("、"),
-                config.pilot.baseline_start,
-                config.pilot.baseline_end,
-                config.pilot.start,
-                config.pilot.end
-            ),
+            note: prose::render(
+                ws,
+                "pilot_effect",
+                serde_json::json!({
+                    "units": config.pilot.units,
+                    "baseline_start": config.pilot.baseline_start.to_string(),
+                    "baseline_end": config.pilot.baseline_end.to_string(),
+                    "pilot_start": config.pilot.start.to_string(),
+                    "pilot_end": config.pilot.end.to_string(),
+                }),
+            )?,
             table: Table::from_frame(f, &[]),
         })
     } else {
         None
     };
+    let (charts, svgs) = charts(conn, ws, kind, period, region, &ranked)?;
     Ok(PeriodData {
+        charts,
+        svgs,
         words: kind.words(),
         pilot_effect,
         title: format!("{region}{}", kind.title()),
@@ -390,26 +430,43 @@ pub fn period_data(
         issuer: config.report.issuer.clone(),
         overview,
         city,
-        units_heading: if region.is_empty() { "各区县情况" } else { "各部门情况" }.to_string(),
+        units_heading: if region.is_empty() {
+            "各区县情况"
+        } else {
+            "各部门情况"
+        }
+        .to_string(),
         regions: Table::from_frame(&regions, &keep[1..]),
-        ranking_note: format!(
-            "效能指数按响应、办理效能、办理质量、群众满意四项一级指标加权计算；排名以各比率 95% 威尔逊区间的保守端计算，\
-             有效回访少于{}件的{}个部门为样本不足，不参与排名。下表列前{}名。",
-            config.scoring.min_callbacks,
-            small,
-            ranked.rows.len()
-        ),
+        ranking_note: prose::render(
+            ws,
+            "ranking",
+            serde_json::json!({
+                "min_callbacks": config.scoring.min_callbacks,
+                "small": small,
+                "shown": ranked.rows.len(),
+            }),
+        )?,
         departments: Table::from_frame(&ranked, &keep),
         grades: Table::from_frame(&grades, &[]),
         hot: Table::from_frame(&hot[0], &["排名", "诉求分类", "件数", "占比", "环比增长"]),
         keywords: Table::from_frame(&hot[1], &[]),
-        warnings: Table::from_frame(&warnings[0], &["诉求分类", "区县", "件数", "前期月均", "预警线"]),
+        warnings: Table::from_frame(
+            &warnings[0],
+            &["诉求分类", "区县", "件数", "前期月均", "预警线"],
+        ),
         supervision: Table::from_frame(
             &Frame {
                 rows: supervision[0].rows.iter().take(30).cloned().collect(),
                 ..supervision[0].clone()
             },
-            &["工单编号", "区县", "承办单位", "诉求分类", "督办类型", "办理状态"],
+            &[
+                "工单编号",
+                "区县",
+                "承办单位",
+                "诉求分类",
+                "督办类型",
+                "办理状态",
+            ],
         ),
         definitions,
         provenance: Provenance {
@@ -421,6 +478,186 @@ pub fn period_data(
     })
 }
 
+/// The font roles for the templates: each configured chain, with Noto Serif and Sans CJK SC
+/// after it so that no character is without a glyph.
+fn font_roles(roles: &crate::config::FontRoles) -> serde_json::Value {
+    let chain = |c: &[String]| {
+        let mut v: Vec<String> = c.to_vec();
+        for f in ["Noto Serif CJK SC", "Noto Sans CJK SC"] {
+            if !v.iter().any(|x| x == f) {
+                v.push(f.to_string());
+            }
+        }
+        v
+    };
+    serde_json::json!({
+        "title": chain(&roles.title),
+        "body": chain(&roles.body),
+        "heading": chain(&roles.heading),
+        "kai": chain(&roles.kai),
+        "mono": chain(&roles.mono),
+    })
+}
+
+/// The fonts of the system and of `[report] font_dirs` (found once per process).
+pub fn font_store(ws: &Workspace) -> std::sync::Arc<typst_kit::fonts::FontStore> {
+    let font_dirs: Vec<PathBuf> = ws
+        .config
+        .report
+        .font_dirs
+        .iter()
+        .map(|d| ws.path(d))
+        .collect();
+    fonts(&font_dirs)
+}
+
+/// Draws the charts of a period report from the marts: the twelve months up to the period's
+/// end, the fields' shares, the leading departments' 效能指数, and for a pilot summary the
+/// pilot units against the others.
+fn charts(
+    conn: &Connection,
+    ws: &Workspace,
+    kind: Kind,
+    period: &Period,
+    region: &str,
+    ranked: &Frame,
+) -> Result<(Charts, Vec<MemoryFile>)> {
+    use chart::Scale;
+    use duckdb::types::Value;
+    let family = world::chart_family(&font_store(ws), &ws.config.report.fonts.heading);
+    let mut out = Charts::default();
+    let mut svgs = Vec::new();
+    let mut n = 0;
+    let mut add = |slot: &mut Option<Figure>, name: &str, caption: String, svg: String| {
+        n += 1;
+        let path = format!("/charts/{name}.svg");
+        svgs.push((path.clone(), svg.into_bytes()));
+        *slot = Some(Figure { path, caption });
+    };
+    let number = |v: &Value| match v {
+        Value::Double(x) => Some(*x),
+        Value::BigInt(x) => Some(*x as f64),
+        Value::Int(x) => Some(f64::from(*x)),
+        Value::HugeInt(x) => Some(*x as f64),
+        Value::Decimal(d) => d.to_string().parse().ok(),
+        _ => None,
+    };
+    let unit = if region.is_empty() { "全市" } else { region };
+    let (dim_kind, dim_key) = if region.is_empty() {
+        ("city", "全市")
+    } else {
+        ("region", region)
+    };
+    // Twelve months up to the period's last month.
+    let last = crate::period::YearMonth::of(period.end.pred_opt().unwrap_or(period.end));
+    let first = last.plus(-11);
+    let trend = analyse::query(
+        conn,
+        "趋势",
+        analyse::analysis("chart_trend")?,
+        &[
+            &dim_kind,
+            &dim_key,
+            &first.first_day().to_string(),
+            &period.end.to_string(),
+        ],
+    )?;
+    if trend.rows.len() >= 2 {
+        let labels: Vec<String> = trend.rows.iter().map(|r| display(&r[0], false)).collect();
+        let col = |i: usize| trend.rows.iter().map(|r| number(&r[i])).collect::<Vec<_>>();
+        add(
+            &mut out.volume,
+            "volume",
+            format!("{unit}近{}个月涉及行政执法诉求量（件）", labels.len()),
+            chart::lines(&family, &labels, &[("诉求量".into(), col(1))], Scale::Count)?,
+        );
+        add(
+            &mut out.rates,
+            "rates",
+            format!("{unit}近{}个月按期办结率与回访满意率", labels.len()),
+            chart::lines(
+                &family,
+                &labels,
+                &[("按期办结率".into(), col(2)), ("回访满意率".into(), col(3))],
+                Scale::Percent,
+            )?,
+        );
+    }
+    if region.is_empty() {
+        let fields = analyse::query(
+            conn,
+            "领域",
+            analyse::analysis("chart_fields")?,
+            &[&period.key],
+        )?;
+        let bars: Vec<(String, f64)> = fields
+            .rows
+            .iter()
+            .filter_map(|r| Some((display(&r[0], false), number(&r[1])?)))
+            .collect();
+        let total: f64 = bars.iter().map(|b| b.1).sum();
+        if !bars.is_empty() && total > 0.0 {
+            let shares: Vec<String> = bars
+                .iter()
+                .map(|b| format!("{:.1}%", b.1 / total * 100.0))
+                .collect();
+            add(
+                &mut out.fields,
+                "fields",
+                format!("{}各执法领域诉求量及占比", period.label),
+                chart::bars(&family, &bars, Scale::Count, &|k| shares[k].clone())?,
+            );
+        }
+    }
+    if let (Some(name), Some(score)) = (ranked.col("单位"), ranked.col("效能指数")) {
+        let bars: Vec<(String, f64)> = ranked
+            .rows
+            .iter()
+            .take(15)
+            .filter_map(|r| Some((display(&r[name], false), number(&r[score])?)))
+            .collect();
+        if !bars.is_empty() {
+            add(
+                &mut out.departments,
+                "departments",
+                format!("{}执法部门效能指数（前{}名）", period.label, bars.len()),
+                chart::bars(&family, &bars, Scale::Points, &|_| String::new())?,
+            );
+        }
+    }
+    if kind == Kind::PilotSummary {
+        let c = &ws.config.pilot;
+        let pilot = analyse::query(
+            conn,
+            "试点",
+            analyse::analysis("chart_pilot")?,
+            &[
+                &c.baseline_start.first_day().to_string(),
+                &c.end.next().first_day().to_string(),
+            ],
+        )?;
+        if pilot.rows.len() >= 2 {
+            let labels: Vec<String> = pilot.rows.iter().map(|r| display(&r[0], false)).collect();
+            let col = |i: usize| pilot.rows.iter().map(|r| number(&r[i])).collect::<Vec<_>>();
+            add(
+                &mut out.pilot,
+                "pilot",
+                format!(
+                    "试点单位与其他区县回访满意率（{}至{}）",
+                    c.baseline_start, c.end
+                ),
+                chart::lines(
+                    &family,
+                    &labels,
+                    &[("试点单位".into(), col(1)), ("其他区县".into(), col(2))],
+                    Scale::Percent,
+                )?,
+            );
+        }
+    }
+    Ok((out, svgs))
+}
+
 /// Compiles a template with its data to PDF bytes. The document date is `date`, never the
 /// clock, so the same data gives the same bytes.
 ///
@@ -430,27 +667,32 @@ pub fn typeset(
     ws: &Workspace,
     template: &str,
     data: &impl Serialize,
+    files: &[MemoryFile],
     date: chrono::NaiveDate,
 ) -> Result<Vec<u8>> {
     use chrono::Datelike;
-    let font_dirs: Vec<PathBuf> = ws
-        .config
-        .report
-        .font_dirs
-        .iter()
-        .map(|d| ws.path(d))
-        .collect();
-    let store = fonts(&font_dirs);
+    let store = font_store(ws);
     require_cjk(&store)?;
     let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
         .context("the document date")?;
-    let world = ReportWorld::new(template, serde_json::to_vec(data)?, today, store)?;
+    let mut value = serde_json::to_value(data)?;
+    if let Some(doc) = value.as_object_mut() {
+        doc.insert("fonts".into(), font_roles(&ws.config.report.fonts));
+    }
+    let world = ReportWorld::new(template, serde_json::to_vec(&value)?, files, today, store)?;
     let result = typst::compile::<PagedDocument>(&world);
     let pdf = match result.output {
         Ok(doc) => {
+            let standards = if ws.config.report.pdf_a {
+                typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
+                    .map_err(|e| anyhow::anyhow!("PDF/A-2b: {e:?}"))?
+            } else {
+                typst_pdf::PdfStandards::default()
+            };
             let options = typst_pdf::PdfOptions {
                 ident: Smart::Custom(format!("rexian-{template}")),
                 timestamp: Some(typst_pdf::Timestamp::new_utc(today)),
+                standards,
                 ..Default::default()
             };
             typst_pdf::pdf(&doc, &options).map_err(|errors| {
@@ -504,7 +746,7 @@ pub fn write(
     analyse::set_region(conn, "")?;
     let data = data?;
     let last_day = period.end.pred_opt().unwrap_or(period.end);
-    let pdf = typeset(ws, "period-report.typ", &data, last_day)?;
+    let pdf = typeset(ws, "period-report.typ", &data, &data.svgs, last_day)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(file_name(kind, period, region));
     crate::fsutil::write_atomic(&path, &pdf)?;

@@ -1,6 +1,6 @@
 //! The single seam between Typst and the rest of rexian: a `World` that sees only the
 //! templates built into rexian (`report-templates/`) and the in-memory files of one document
-//! (its data as JSON), with the fonts found once per process.
+//! (its data as JSON, its charts as SVG), with the fonts found once per process.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -56,6 +56,23 @@ pub fn fonts(extra_dirs: &[std::path::PathBuf]) -> Arc<FontStore> {
         .clone()
 }
 
+/// The family the charts' text is set in: the first of `chain` (the heading role) that is
+/// installed, else Noto Sans CJK SC.
+pub fn chart_family(store: &FontStore, chain: &[String]) -> String {
+    let book = store.book();
+    chain
+        .iter()
+        .map(String::as_str)
+        .chain([
+            "Noto Sans CJK SC",
+            "Source Han Sans SC",
+            "Noto Serif CJK SC",
+        ])
+        .find(|f| book.select_family(&f.to_lowercase()).next().is_some())
+        .unwrap_or("sans-serif")
+        .to_string()
+}
+
 /// Fails with the package to install when no CJK font is available.
 ///
 /// # Errors
@@ -97,7 +114,13 @@ impl ReportWorld {
     ///
     /// # Errors
     /// When the template is unknown.
-    pub fn new(main: &str, data: Vec<u8>, today: Datetime, fonts: Arc<FontStore>) -> Result<Self> {
+    pub fn new(
+        main: &str,
+        data: Vec<u8>,
+        extra: &[(String, Vec<u8>)],
+        today: Datetime,
+        fonts: Arc<FontStore>,
+    ) -> Result<Self> {
         let mut sources = HashMap::new();
         for (name, text) in TEMPLATES {
             let fid = id(&format!("/{name}"))?;
@@ -109,6 +132,9 @@ impl ReportWorld {
         }
         let mut files = HashMap::new();
         files.insert(id("/data.json")?, Bytes::new(data));
+        for (path, bytes) in extra {
+            files.insert(id(path)?, Bytes::new(bytes.clone()));
+        }
         Ok(ReportWorld {
             library: LazyHash::new(Library::default()),
             fonts,

@@ -15,4 +15,5 @@ mod patterns;
 mod privacy;
 mod refresh;
 mod report;
+mod schedule;
 mod shell;

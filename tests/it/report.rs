@@ -322,3 +322,116 @@ fn report_all_writes_every_report_due_for_the_year() {
     let run = t.run(&["report", "all", "2024-03"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("pilot year"));
 }
+
+#[test]
+fn charts_pdf_a_font_roles_and_the_offices_own_wording() {
+    let t = sample_ws();
+    let out = t.dir.path().join("c");
+    let run = t.run(&[
+        "report",
+        "pilot-summary",
+        "pilot",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let pdf = out.join("2023—2024试点年度 行政执法监督与12345热线联动试点工作总结.pdf");
+    // pdftotext puts spaces between Chinese and digits.
+    let text = pdftotext(&pdf).replace(' ', "");
+    // Every chart with its numbered caption (the sample has too few callbacks to rank
+    // departments, so no ranking chart), and the charts' own Chinese labels as text.
+    let months = t.count("select count(distinct strftime(accepted_at, '%Y-%m')) from appeals");
+    for caption in [
+        format!("图1全市近{months}个月涉及行政执法诉求量（件）"),
+        format!("图2全市近{months}个月按期办结率与回访满意率"),
+        "图32023—2024试点年度各执法领域诉求量及占比".to_string(),
+        "图4试点单位与其他区县回访满意率（2022-11至2024-10）".to_string(),
+    ] {
+        assert!(text.contains(&caption), "{caption} missing:\n{text}");
+    }
+    assert!(text.contains("按期办结率") && text.contains("其他区县"));
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("pdfaid:part"));
+
+    // --pdf-a: PDF/A-2b, and still the same bytes twice.
+    let a = t.dir.path().join("a");
+    let b = t.dir.path().join("b");
+    for dir in [&a, &b] {
+        let run = t.run(&[
+            "report",
+            "monthly",
+            "2024-03",
+            "--pdf-a",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let name = "2024年03月 行政执法监督12345热线数据分析月报.pdf";
+    let pdf_a = std::fs::read(a.join(name)).unwrap();
+    assert_eq!(pdf_a, std::fs::read(b.join(name)).unwrap());
+    let meta = String::from_utf8_lossy(&pdf_a);
+    assert!(
+        meta.contains("<pdfaid:part>2</pdfaid:part>") && meta.contains("<pdfaid:conformance>B")
+    );
+
+    // Font roles from rexian.toml, and a workspace's own wording of the overview.
+    let fonts = |dir: &std::path::Path| {
+        let out = Command::new("pdffonts")
+            .arg(dir.join(name))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(fonts(&a).contains("NotoSerifCJK"), "{}", fonts(&a));
+    let toml = t.root().join("rexian.toml");
+    let mut config = std::fs::read_to_string(&toml).unwrap();
+    config = config.replace(
+        "body = [\"FangSong_GB2312\", \"仿宋_GB2312\", \"FangSong\", \"仿宋\", \"Noto Serif CJK SC\"]",
+        "body = [\"Noto Sans CJK SC\"]",
+    );
+    config = config.replace(
+        "title = [\"FZXiaoBiaoSong-B05S\", \"方正小标宋简体\", \"Noto Serif CJK SC\"]",
+        "title = [\"Noto Sans CJK SC\"]",
+    );
+    config = config.replace(
+        "kai = [\"KaiTi_GB2312\", \"楷体_GB2312\", \"KaiTi\", \"楷体\", \"Noto Serif CJK SC\"]",
+        "kai = [\"Noto Sans CJK SC\"]",
+    );
+    std::fs::write(&toml, config).unwrap();
+    std::fs::create_dir_all(t.root().join("report-templates/prose")).unwrap();
+    std::fs::write(
+        t.root().join("report-templates/prose/overview.j2"),
+        "{{ period }}共受理{{ volume }}件（本办公室措辞）。",
+    )
+    .unwrap();
+    let c = t.dir.path().join("sans");
+    let run = t.run(&["report", "monthly", "2024-03", "--out", c.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let f = fonts(&c);
+    assert!(
+        f.contains("NotoSansCJK") && !f.contains("NotoSerifCJK"),
+        "{f}"
+    );
+    let volume = t.count(
+        "select cast(value as bigint) from mart_indicator_values where period_key = '2024-03' \
+         and dim_kind = 'city' and indicator = 'volume'",
+    );
+    let text = pdftotext(&c.join(name)).replace(' ', "");
+    assert!(
+        text.contains(&format!("2024年03月共受理{volume}件（本办公室措辞）")),
+        "{text}"
+    );
+}

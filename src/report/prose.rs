@@ -1,0 +1,116 @@
+//! The reports' sentences, from minijinja templates in `report-templates/prose/`. A
+//! workspace may override one by putting a file of the same name in its own
+//! `report-templates/prose/` folder: the office words its reports without touching Rust. The
+//! result is plain text, which Typst sets as text (never as markup).
+
+use anyhow::{Context, Result};
+use minijinja::value::Serde;
+use minijinja::{Environment, Value};
+
+use crate::config::Workspace;
+
+/// The built-in templates: (name, text).
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "overview",
+        include_str!("../../report-templates/prose/overview.j2"),
+    ),
+    (
+        "ranking",
+        include_str!("../../report-templates/prose/ranking.j2"),
+    ),
+    (
+        "pilot_effect",
+        include_str!("../../report-templates/prose/pilot_effect.j2"),
+    ),
+];
+
+/// A share as a percentage with two decimals.
+fn pct(v: f64) -> String {
+    format!("{:.2}%", v * 100.0)
+}
+
+/// A relative change in words.
+fn change(v: f64) -> String {
+    if v.abs() < 5e-5 {
+        "持平".to_string()
+    } else if v > 0.0 {
+        format!("上升{}", pct(v))
+    } else {
+        format!("下降{}", pct(-v))
+    }
+}
+
+/// Renders the prose template `name` with `context`.
+///
+/// # Errors
+/// When the template is unknown, cannot be read, or fails (the file is named).
+pub fn render(ws: &Workspace, name: &str, context: serde_json::Value) -> Result<String> {
+    let own = ws
+        .root
+        .join("report-templates/prose")
+        .join(format!("{name}.j2"));
+    let (text, origin) = if own.is_file() {
+        let t = std::fs::read_to_string(&own)
+            .with_context(|| format!("cannot read {}", own.display()))?;
+        (t, own.display().to_string())
+    } else {
+        let t = BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| (*t).to_string())
+            .with_context(|| format!("no prose template {name}"))?;
+        (t, format!("report-templates/prose/{name}.j2 (built in)"))
+    };
+    let mut env = Environment::new();
+    env.add_filter("pct", pct);
+    env.add_filter("change", change);
+    let out = env
+        .render_str(&text, Value::from(Serde(&context)))
+        .map_err(|e| anyhow::anyhow!("{e:#}"))
+        .with_context(|| format!("in the prose template {origin}"))?;
+    // The templates wrap lines for reading; the sentences are one paragraph.
+    Ok(out.lines().map(str::trim).collect::<String>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_overview_reads_as_the_office_writes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(dir.path()).unwrap();
+        let text = render(
+            &ws,
+            "overview",
+            serde_json::json!({
+                "period": "2024年03月", "unit": "全市", "volume": 98, "change_prev": 1.5789,
+                "change_yoy": null, "on_time": 0.9444, "satisfaction": null,
+                "top_category": "城乡建设/市容环境", "top_count": 33, "warnings": 0,
+            }),
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "2024年03月，全市12345热线共受理涉及行政执法诉求98件，较上期上升157.89%，\
+             去年同期无可比数据。按期办结率94.44%，无有效回访。诉求最多的分类为“城乡建设/市容环境”，共33件。"
+        );
+        // A workspace's own wording wins.
+        std::fs::create_dir_all(dir.path().join("report-templates/prose")).unwrap();
+        std::fs::write(
+            dir.path().join("report-templates/prose/overview.j2"),
+            "本期{{ volume }}件。",
+        )
+        .unwrap();
+        let text = render(&ws, "overview", serde_json::json!({"volume": 7})).unwrap();
+        assert_eq!(text, "本期7件。");
+        std::fs::write(
+            dir.path().join("report-templates/prose/overview.j2"),
+            "{% if %}",
+        )
+        .unwrap();
+        let e = render(&ws, "overview", serde_json::json!({})).unwrap_err();
+        assert!(format!("{e:#}").contains("overview.j2"), "{e:#}");
+    }
+}
