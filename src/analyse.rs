@@ -542,6 +542,28 @@ fn text_pairs(batches: &[RecordBatch]) -> Result<(Pairs<'_>, Pairs<'_>)> {
 }
 
 /// For each word, the number of appeals whose text contains it.
+/// At most about this many distinct texts are segmented to propose keyword candidates.
+const CANDIDATE_TEXTS: usize = 100_000;
+
+/// The texts the keyword candidates are proposed from: all of them, or for a long period a
+/// sample of about [`CANDIDATE_TEXTS`] picked by a fixed hash of each text.
+fn candidate_sample<'a>(texts: &[(&'a str, u64)]) -> Vec<(&'a str, u64)> {
+    use std::hash::Hasher;
+    let k = (texts.len() / CANDIDATE_TEXTS).max(1) as u64;
+    if k == 1 {
+        return texts.to_vec();
+    }
+    texts
+        .iter()
+        .filter(|(t, _)| {
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(t.as_bytes());
+            h.finish().is_multiple_of(k)
+        })
+        .copied()
+        .collect()
+}
+
 fn containing(texts: &[(&str, u64)], words: &[&str]) -> Result<Vec<u64>> {
     let mut counts = vec![0u64; words.len()];
     if words.is_empty() {
@@ -569,12 +591,21 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         .iter()
         .map(String::as_str)
         .collect();
+    let started = std::time::Instant::now();
     let batches = texts(conn, period)?;
     let (now_texts, before_texts) = text_pairs(&batches)?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        texts = now_texts.len() + before_texts.len(),
+        "keyword texts read"
+    );
     let top = config.analysis.top as usize;
     // Candidates: the words the segmenter finds in most appeals of the period, counted on two
-    // threads, half of the texts each.
-    let (left, right) = now_texts.split_at(now_texts.len() / 2);
+    // threads, half of the texts each. Over a long period they are proposed from a sample of
+    // the texts chosen by a hash of the text itself (so the same texts give the same sample
+    // in any order); the figures below are then counted exactly over every text.
+    let sample = candidate_sample(&now_texts);
+    let (left, right) = sample.split_at(sample.len() / 2);
     let found = std::thread::scope(|scope| {
         let other = scope.spawn(|| count_words(right.iter().copied(), &stop));
         let mut found = count_words(left.iter().copied(), &stop);
@@ -586,14 +617,29 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         }
         anyhow::Ok(found)
     })?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "keyword candidates proposed"
+    );
     let mut candidates: Vec<(&str, u64)> = found.into_iter().collect();
     candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     candidates.truncate(top * 3);
     // The figures: appeals whose text contains the word, in the period and the one before,
     // one pass over the texts for all the candidates.
     let words: Vec<&str> = candidates.iter().map(|c| c.0).collect();
-    let now_counts = containing(&now_texts, &words)?;
-    let before_counts = containing(&before_texts, &words)?;
+    // The two periods on two threads.
+    let (now_counts, before_counts) = std::thread::scope(|scope| {
+        let before = scope.spawn(|| containing(&before_texts, &words));
+        let now = containing(&now_texts, &words)?;
+        let before = before
+            .join()
+            .map_err(|_| anyhow::anyhow!("counting keywords failed"))??;
+        anyhow::Ok((now, before))
+    })?;
+    tracing::debug!(
+        seconds = started.elapsed().as_secs_f64(),
+        "keywords counted"
+    );
     let mut ranked: Vec<(&str, u64, u64)> = words
         .iter()
         .zip(now_counts.iter().zip(&before_counts))

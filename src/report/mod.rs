@@ -22,7 +22,7 @@ use crate::analyse::{self, Frame, Period};
 use crate::config::Workspace;
 use crate::output::display;
 
-pub use world::{fonts, require_cjk, ReportWorld, CJK_FAMILIES};
+pub use world::{fonts, require_cjk, ReportWorld, CJK_FAMILIES, TEMPLATES};
 
 /// A table for a template: column names and rows of display strings.
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +158,15 @@ pub struct Words {
     pub prev: String,
 }
 
+/// 排名变动: how the departments' ranks moved since the period before.
+#[derive(Debug, Clone, Serialize)]
+pub struct Movement {
+    /// The sentence naming the largest moves.
+    pub note: String,
+    /// Rank now and before, the move, 效能指数 and its change (the first 20).
+    pub table: Table,
+}
+
 /// The pilot effect section of a pilot summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct PilotEffect {
@@ -206,6 +215,8 @@ pub struct PeriodData {
     pub words: Words,
     /// The pilot effect (pilot summaries only).
     pub pilot_effect: Option<PilotEffect>,
+    /// 排名变动 (quarterly and annual reports).
+    pub movement: Option<Movement>,
     /// Document title.
     pub title: String,
     /// The title in the PDF's metadata, with the period.
@@ -419,9 +430,14 @@ pub fn period_data(
         None
     };
     let (charts, svgs) = charts(conn, ws, kind, period, region, &ranked)?;
+    let movement = match kind {
+        Kind::Quarterly | Kind::Annual => movement(conn, ws, period)?,
+        _ => None,
+    };
     Ok(PeriodData {
         charts,
         svgs,
+        movement,
         words: kind.words(),
         pilot_effect,
         title: format!("{region}{}", kind.title()),
@@ -499,6 +515,18 @@ fn font_roles(roles: &crate::config::FontRoles) -> serde_json::Value {
     })
 }
 
+/// A document's `/data.json`: its data with the font roles added.
+///
+/// # Errors
+/// When the data cannot be serialised (it always can).
+pub fn document_json(ws: &Workspace, data: &impl Serialize) -> Result<Vec<u8>> {
+    let mut value = serde_json::to_value(data)?;
+    if let Some(doc) = value.as_object_mut() {
+        doc.insert("fonts".into(), font_roles(&ws.config.report.fonts));
+    }
+    Ok(serde_json::to_vec(&value)?)
+}
+
 /// The fonts of the system and of `[report] font_dirs` (found once per process).
 pub fn font_store(ws: &Workspace) -> std::sync::Arc<typst_kit::fonts::FontStore> {
     let font_dirs: Vec<PathBuf> = ws
@@ -509,6 +537,90 @@ pub fn font_store(ws: &Workspace) -> std::sync::Arc<typst_kit::fonts::FontStore>
         .map(|d| ws.path(d))
         .collect();
     fonts(&font_dirs)
+}
+
+/// A number of a result cell, when it is one.
+fn as_number(v: &duckdb::types::Value) -> Option<f64> {
+    use duckdb::types::Value;
+    match v {
+        Value::Double(x) => Some(*x),
+        Value::Float(x) => Some(f64::from(*x)),
+        Value::BigInt(x) => Some(*x as f64),
+        Value::Int(x) => Some(f64::from(*x)),
+        Value::HugeInt(x) => Some(*x as f64),
+        Value::UBigInt(x) => Some(*x as f64),
+        Value::Decimal(d) => d.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+/// 排名变动: the departments' ranks now and in the period before, with a sentence naming the
+/// largest moves; `None` when no department is ranked.
+fn movement(conn: &Connection, ws: &Workspace, period: &Period) -> Result<Option<Movement>> {
+    use duckdb::OptionalExt;
+    let f = analyse::query(
+        conn,
+        "排名变动",
+        analyse::analysis("department_movement")?,
+        &[&period.key, &period.prev_key],
+    )?;
+    if f.rows.is_empty() {
+        return Ok(None);
+    }
+    let prev_label: Option<String> = conn
+        .query_row(
+            "select period_label from dim_period where period_key = ?",
+            [&period.prev_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let (Some(name), Some(now), Some(before)) =
+        (f.col("单位"), f.col("本期排名"), f.col("上期排名"))
+    else {
+        anyhow::bail!("sql/analyses/department_movement.sql lost a column");
+    };
+    let mut moves: Vec<(String, i64)> = f
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let delta = as_number(&r[before])? - as_number(&r[now])?;
+            Some((display(&r[name], false), delta as i64))
+        })
+        .collect();
+    let new = f.rows.len() - moves.len();
+    moves.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let up: Vec<_> = moves
+        .iter()
+        .filter(|m| m.1 > 0)
+        .take(3)
+        .map(|m| serde_json::json!({"name": m.0, "places": m.1}))
+        .collect();
+    let down: Vec<_> = moves
+        .iter()
+        .rev()
+        .filter(|m| m.1 < 0)
+        .take(3)
+        .map(|m| serde_json::json!({"name": m.0, "places": -m.1}))
+        .collect();
+    let note = prose::render(
+        ws,
+        "movement",
+        serde_json::json!({
+            "prev": prev_label.unwrap_or_else(|| "上期".into()),
+            "ranked": f.rows.len(),
+            "up": up,
+            "down": down,
+            "new": new,
+        }),
+    )?;
+    let shown = Frame {
+        rows: f.rows.iter().take(20).cloned().collect(),
+        ..f.clone()
+    };
+    Ok(Some(Movement {
+        note,
+        table: Table::from_frame(&shown, &[]),
+    }))
 }
 
 /// Draws the charts of a period report from the marts: the twelve months up to the period's
@@ -523,7 +635,6 @@ fn charts(
     ranked: &Frame,
 ) -> Result<(Charts, Vec<MemoryFile>)> {
     use chart::Scale;
-    use duckdb::types::Value;
     let family = world::chart_family(&font_store(ws), &ws.config.report.fonts.heading);
     let mut out = Charts::default();
     let mut svgs = Vec::new();
@@ -534,14 +645,7 @@ fn charts(
         svgs.push((path.clone(), svg.into_bytes()));
         *slot = Some(Figure { path, caption });
     };
-    let number = |v: &Value| match v {
-        Value::Double(x) => Some(*x),
-        Value::BigInt(x) => Some(*x as f64),
-        Value::Int(x) => Some(f64::from(*x)),
-        Value::HugeInt(x) => Some(*x as f64),
-        Value::Decimal(d) => d.to_string().parse().ok(),
-        _ => None,
-    };
+    let number = as_number;
     let unit = if region.is_empty() { "全市" } else { region };
     let (dim_kind, dim_key) = if region.is_empty() {
         ("city", "全市")
@@ -675,11 +779,7 @@ pub fn typeset(
     require_cjk(&store)?;
     let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
         .context("the document date")?;
-    let mut value = serde_json::to_value(data)?;
-    if let Some(doc) = value.as_object_mut() {
-        doc.insert("fonts".into(), font_roles(&ws.config.report.fonts));
-    }
-    let world = ReportWorld::new(template, serde_json::to_vec(&value)?, files, today, store)?;
+    let world = ReportWorld::new(template, document_json(ws, data)?, files, today, store)?;
     let result = typst::compile::<PagedDocument>(&world);
     let pdf = match result.output {
         Ok(doc) => {

@@ -23,6 +23,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         "pilot_effect",
         include_str!("../../report-templates/prose/pilot_effect.j2"),
     ),
+    (
+        "movement",
+        include_str!("../../report-templates/prose/movement.j2"),
+    ),
 ];
 
 /// A share as a percentage with two decimals.
@@ -76,6 +80,24 @@ pub fn render(ws: &Workspace, name: &str, context: serde_json::Value) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_prose_template_is_built_in() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("report-templates/prose");
+        for f in std::fs::read_dir(dir).unwrap() {
+            let name = f
+                .unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            assert!(
+                BUILT_IN.iter().any(|(n, _)| *n == name),
+                "{name}.j2 is not in BUILT_IN"
+            );
+        }
+    }
 
     #[test]
     fn the_overview_reads_as_the_office_writes_it() {
