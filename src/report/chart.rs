@@ -49,7 +49,9 @@ fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
 }
 
 /// Lines over categories (months): one series per (name, values); a missing value breaks
-/// the line.
+/// the line. `marker` draws a dashed vertical line before the category at that index, with a
+/// label (e.g. the pilot's start). Over more than twelve categories every other label (or
+/// every third…) is shown, so that they do not run into each other.
 ///
 /// # Errors
 /// When plotters fails (it does not on valid input).
@@ -58,6 +60,7 @@ pub fn lines(
     labels: &[String],
     series: &[(String, Vec<Option<f64>>)],
     scale: Scale,
+    marker: Option<(usize, &str)>,
 ) -> Result<String> {
     let values = series.iter().flat_map(|(_, v)| v.iter().flatten().copied());
     let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
@@ -74,6 +77,7 @@ pub fn lines(
         hi + pad
     };
     let n = labels.len().max(1);
+    let step = n.div_ceil(12).max(1);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -92,7 +96,7 @@ pub fn lines(
             .x_labels(n)
             .x_label_formatter(&|x| {
                 let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize).is_multiple_of(step) {
                     labels.get(i as usize).cloned().unwrap_or_default()
                 } else {
                     String::new()
@@ -104,6 +108,30 @@ pub fn lines(
             .axis_desc_style((family, 15))
             .draw()
             .map_err(err)?;
+        if let Some((at, text)) = marker {
+            let x = at as f64 - 0.5;
+            let grey = RGBColor(120, 120, 120);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(x, y0), (x, y1)],
+                    6,
+                    4,
+                    ShapeStyle::from(&grey).stroke_width(1),
+                ))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    text.to_string(),
+                    (x, y1),
+                    TextStyle::from((family, 14)).color(&grey).pos(
+                        plotters::style::text_anchor::Pos::new(
+                            plotters::style::text_anchor::HPos::Left,
+                            plotters::style::text_anchor::VPos::Top,
+                        ),
+                    ),
+                )))
+                .map_err(err)?;
+        }
         for (k, (name, values)) in series.iter().enumerate() {
             let colour = COLOURS[k % COLOURS.len()];
             let style = ShapeStyle::from(&colour).stroke_width(2);
@@ -254,9 +282,11 @@ mod tests {
                 ("非试点单位".into(), vec![Some(0.8), Some(0.82), Some(0.85)]),
             ],
             Scale::Percent,
+            Some((1, "试点开始")),
         )
         .unwrap();
         assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("试点开始"));
         assert!(svg.contains("试点单位") && svg.contains("23.12"));
         assert!(svg.contains("font-family=\"Noto Sans CJK SC\""));
         let svg = bars(

@@ -673,7 +673,13 @@ fn charts(
             &mut out.volume,
             "volume",
             format!("{unit}近{}个月涉及行政执法诉求量（件）", labels.len()),
-            chart::lines(&family, &labels, &[("诉求量".into(), col(1))], Scale::Count)?,
+            chart::lines(
+                &family,
+                &labels,
+                &[("诉求量".into(), col(1))],
+                Scale::Count,
+                None,
+            )?,
         );
         add(
             &mut out.rates,
@@ -684,6 +690,7 @@ fn charts(
                 &labels,
                 &[("按期办结率".into(), col(2)), ("回访满意率".into(), col(3))],
                 Scale::Percent,
+                None,
             )?,
         );
     }
@@ -724,7 +731,11 @@ fn charts(
             add(
                 &mut out.departments,
                 "departments",
-                format!("{}执法部门效能指数（前{}名）", period.label, bars.len()),
+                format!(
+                    "{}排名前{}位的执法部门及其效能指数",
+                    period.label,
+                    bars.len()
+                ),
                 chart::bars(&family, &bars, Scale::Points, &|_| String::new())?,
             );
         }
@@ -742,6 +753,9 @@ fn charts(
         )?;
         if pilot.rows.len() >= 2 {
             let labels: Vec<String> = pilot.rows.iter().map(|r| display(&r[0], false)).collect();
+            // The months are yy.mm: the pilot starts at the first one not before its start.
+            let start = c.start.first_day().format("%y.%m").to_string();
+            let pilot_at = labels.iter().position(|l| *l >= start).unwrap_or(0);
             let col = |i: usize| pilot.rows.iter().map(|r| number(&r[i])).collect::<Vec<_>>();
             add(
                 &mut out.pilot,
@@ -755,6 +769,7 @@ fn charts(
                     &labels,
                     &[("试点单位".into(), col(1)), ("其他区县".into(), col(2))],
                     Scale::Percent,
+                    Some((pilot_at, "试点开始")),
                 )?,
             );
         }

@@ -470,3 +470,45 @@ fn a_sigkill_mid_load_is_repaired_by_the_next_start() {
         String::from_utf8_lossy(&check.stdout)
     );
 }
+
+#[test]
+fn a_job_set_for_six_oclock_fires_at_six_shanghai_time_exactly_once() {
+    // Monthly at 06:00 on the 2nd; the daemon starts three seconds before, Shanghai time.
+    let t = daemon_ws(
+        "inbox = \"*/1 * * * * *\"\nquarterly = \"\"\npilot_summary = \"\"\npush_list = \"\"",
+    );
+    drop_months(&t, "2024-01", "2024-02", 200);
+    let daemon = spawn_daemon(&t, "2024-03-02 05:59:57", &[]);
+    wait_for(Duration::from_secs(20), "February's report", || {
+        t.root()
+            .join("reports/2024年02月 行政执法监督12345热线数据分析月报.pdf")
+            .exists()
+    });
+    std::thread::sleep(Duration::from_secs(4));
+    sigterm(&daemon);
+    assert!(wait_exit(daemon, Duration::from_secs(20)).success());
+    let db = t.db();
+    let mut s = db
+        .prepare("select period, epoch_ms(started_at) from run_ledger where job = 'monthly' order by run_id")
+        .unwrap();
+    let shanghai: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+    let runs: Vec<(String, String)> = s
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .map(|(p, ms)| {
+            let t = chrono::DateTime::from_timestamp_millis(ms)
+                .unwrap()
+                .with_timezone(&shanghai);
+            (p, t.format("%H:%M:%S").to_string())
+        })
+        .collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!(runs[0].0, "2024-01");
+    assert_eq!(runs[1].0, "2024-02");
+    // Not before 06:00:00, and at once after it.
+    assert!(
+        runs[1].1.as_str() >= "06:00:00" && runs[1].1.as_str() <= "06:00:02",
+        "{runs:?}"
+    );
+}
