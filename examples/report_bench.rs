@@ -67,10 +67,15 @@ fn main() -> Result<()> {
     }
     keys.push((Kind::PilotSummary, year.key.clone()));
     let t = Instant::now();
+    let mut jobs = Vec::new();
     for (kind, key) in &keys {
-        let p = Period::resolve(&conn, &ws.config, key)?;
-        report::write(&ws, &conn, *kind, &p, "", &out)?;
+        jobs.push((
+            *kind,
+            Period::resolve(&conn, &ws.config, key)?,
+            String::new(),
+        ));
     }
+    report::write_many(&ws, &conn, &jobs, &out, |_| {})?;
     println!(
         "RESULT pilot year, city-wide: {} reports in {:.2} s",
         keys.len(),

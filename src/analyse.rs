@@ -133,6 +133,14 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The same table with only its first `n` rows.
+    pub fn head(&self, n: usize) -> Frame {
+        Frame {
+            rows: self.rows.iter().take(n).cloned().collect(),
+            ..self.clone()
+        }
+    }
+
     /// The index of a column.
     pub fn col(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c == name)

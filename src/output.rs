@@ -107,7 +107,10 @@ pub fn write(
 }
 
 fn csv_bytes(frames: &[Frame], encoding: CsvEncoding) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // Flexible: the tables of one file differ in width (hot categories, then keywords).
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     for (i, f) in frames.iter().enumerate() {
         if i > 0 {
             // Several tables in one CSV: a blank line and the title between them.
@@ -263,4 +266,45 @@ fn xlsx_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
         }
     }
     Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duckdb::types::Value;
+
+    #[test]
+    fn tables_of_different_widths_share_one_csv() {
+        let frame = |title: &str, columns: &[&str], row: Vec<Value>| Frame {
+            title: title.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: vec![row],
+            percent: Default::default(),
+        };
+        let bytes = csv_bytes(
+            &[
+                frame(
+                    "热点诉求分类",
+                    &["排名", "诉求分类", "件数"],
+                    vec![
+                        Value::BigInt(1),
+                        Value::Text("餐饮油烟".into()),
+                        Value::BigInt(33),
+                    ],
+                ),
+                frame(
+                    "热点关键词",
+                    &["关键词", "件数"],
+                    vec![Value::Text("油烟".into()), Value::BigInt(30)],
+                ),
+            ],
+            CsvEncoding::Utf8Bom,
+        )
+        .unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text.trim_start_matches('\u{feff}'),
+            "排名,诉求分类,件数\n1,餐饮油烟,33\n\"\"\n热点关键词\n关键词,件数\n油烟,30\n"
+        );
+    }
 }

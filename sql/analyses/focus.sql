@@ -2,11 +2,11 @@
 -- in the text (rexian.toml [analysis] behaviours) and by department.
 
 with complaints as (
-    select f.*, a.title, a.content
+    select f.*, t.text
     from fct_enforcement_appeals as f
-    inner join appeals as a on a.ticket_id = f.ticket_id
+    inner join int_appeal_texts as t on t.ticket_id = f.ticket_id
     where f.accepted_at >= cast($1 as date) and f.accepted_at < cast($2 as date)
-        and a.accepted_at >= cast($1 as date) and a.accepted_at < cast($2 as date)
+        and t.accepted_at >= cast($1 as date) and t.accepted_at < cast($2 as date)
         and (coalesce(getvariable('rexian_region'), '') = '' or f.region_name = getvariable('rexian_region'))
         and f.appeal_type in ('投诉', '举报')
 ),
@@ -25,7 +25,7 @@ behaviours as (
     from complaints as c
     inner join cfg_word as w
         on w.list = 'behaviour'
-        and contains(coalesce(c.title, '') || coalesce(c.content, ''), w.word)
+        and contains(c.text, w.word)
     group by all
 ),
 

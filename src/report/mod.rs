@@ -158,6 +158,18 @@ pub struct Words {
     pub prev: String,
 }
 
+/// The closing parts of a pilot summary: typical cases, recommendations, and the input for
+/// next year's supervision plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Closing {
+    /// 典型案例, a paragraph each.
+    pub cases: Vec<String>,
+    /// 工作建议.
+    pub recommendations: String,
+    /// 监督重点 by field, behaviour and department: the plan's input.
+    pub plan: Table,
+}
+
 /// 排名变动: how the departments' ranks moved since the period before.
 #[derive(Debug, Clone, Serialize)]
 pub struct Movement {
@@ -217,6 +229,16 @@ pub struct PeriodData {
     pub pilot_effect: Option<PilotEffect>,
     /// 排名变动 (quarterly and annual reports).
     pub movement: Option<Movement>,
+    /// Appeals by 诉求类型 and by 来源渠道, with shares.
+    pub types: Table,
+    /// The enforcement fields' indicators (city-wide reports).
+    pub fields: Option<Table>,
+    /// 会商研判: categories returned between departments (the first 20).
+    pub disputes: Table,
+    /// The sentence above them.
+    pub disputes_note: String,
+    /// The year's closing parts (pilot summaries only).
+    pub closing: Option<Closing>,
     /// Document title.
     pub title: String,
     /// The title in the PDF's metadata, with the period.
@@ -434,10 +456,70 @@ pub fn period_data(
         Kind::Quarterly | Kind::Annual => movement(conn, ws, period)?,
         _ => None,
     };
+    let types = analyse::query(
+        conn,
+        "诉求类型和来源渠道",
+        analyse::analysis("type_channel")?,
+        &[&period.start.to_string(), &period.end.to_string()],
+    )?;
+    let fields = if region.is_empty() {
+        let f = analyse::indicators(conn, period, "field", "")?;
+        Some(Table::from_frame(
+            &f,
+            &[
+                "单位",
+                "诉求量",
+                "及时签收率",
+                "按期办结率",
+                "退单率",
+                "回访满意率",
+                "效能指数",
+                "等级",
+            ],
+        ))
+    } else {
+        None
+    };
+    let disputes = analyse::run(conn, config, "disputes", period)?;
+    let closing = if kind == Kind::PilotSummary {
+        Some(closing(
+            conn,
+            ws,
+            period,
+            &supervision[0],
+            disputes[0].rows.len(),
+            warnings[0].rows.len(),
+        )?)
+    } else {
+        None
+    };
     Ok(PeriodData {
         charts,
         svgs,
         movement,
+        types: Table::from_frame(&types, &[]),
+        fields,
+        disputes_note: prose::render(
+            ws,
+            "disputes",
+            serde_json::json!({
+                "this": kind.words().this,
+                "total": disputes[0].rows.len(),
+                "shown": disputes[0].rows.len().min(20),
+            }),
+        )?,
+        disputes: Table::from_frame(
+            &disputes[0].head(20),
+            &[
+                "诉求分类",
+                "区县",
+                "件数",
+                "退单件数",
+                "退单单位",
+                "建议牵头单位",
+            ],
+        ),
+        closing,
         words: kind.words(),
         pilot_effect,
         title: format!("{region}{}", kind.title()),
@@ -471,10 +553,7 @@ pub fn period_data(
             &["诉求分类", "区县", "件数", "前期月均", "预警线"],
         ),
         supervision: Table::from_frame(
-            &Frame {
-                rows: supervision[0].rows.iter().take(30).cloned().collect(),
-                ..supervision[0].clone()
-            },
+            &supervision[0].head(30),
             &[
                 "工单编号",
                 "区县",
@@ -537,6 +616,75 @@ pub fn font_store(ws: &Workspace) -> std::sync::Arc<typst_kit::fonts::FontStore>
         .map(|d| ws.path(d))
         .collect();
     fonts(&font_dirs)
+}
+
+/// The pilot summary's closing parts: up to five 重大 cases of the key supervision list, the
+/// recommendations drawn from 监督重点, and 监督重点 itself as next year's plan input.
+fn closing(
+    conn: &Connection,
+    ws: &Workspace,
+    period: &Period,
+    supervision: &Frame,
+    disputes: usize,
+    warnings: usize,
+) -> Result<Closing> {
+    let cell = |f: &Frame, r: &[duckdb::types::Value], c: &str| {
+        f.col(c).map(|i| display(&r[i], false)).unwrap_or_default()
+    };
+    let mut cases = Vec::new();
+    for r in supervision
+        .rows
+        .iter()
+        .filter(|r| cell(supervision, r, "督办类型").contains("重大"))
+        .take(5)
+    {
+        cases.push(prose::render(
+            ws,
+            "typical_case",
+            serde_json::json!({
+                "n": cases.len() + 1,
+                "ticket": cell(supervision, r, "工单编号"),
+                "region": cell(supervision, r, "区县"),
+                "department": cell(supervision, r, "承办单位"),
+                "category": cell(supervision, r, "诉求分类"),
+                "rule": cell(supervision, r, "触发规则"),
+                "status": cell(supervision, r, "办理状态"),
+                "decision": cell(supervision, r, "督办决定"),
+            }),
+        )?);
+    }
+    let focus = &analyse::run(conn, &ws.config, "focus", period)?[0];
+    let top = |dim: &str, n: usize| -> Vec<serde_json::Value> {
+        focus
+            .rows
+            .iter()
+            .filter(|r| cell(focus, r, "维度") == dim)
+            .take(n)
+            .map(|r| {
+                serde_json::json!({
+                    "name": cell(focus, r, "名称"),
+                    "count": cell(focus, r, "投诉举报件数"),
+                })
+            })
+            .collect()
+    };
+    let recommendations = prose::render(
+        ws,
+        "recommendations",
+        serde_json::json!({
+            "fields": top("执法领域", 3),
+            "behaviours": top("执法行为", 3),
+            "departments": top("执法部门", 3),
+            "disputes": disputes,
+            "warnings": warnings,
+            "units": ws.config.pilot.units,
+        }),
+    )?;
+    Ok(Closing {
+        cases,
+        recommendations,
+        plan: Table::from_frame(focus, &[]),
+    })
 }
 
 /// A number of a result cell, when it is one.
@@ -613,10 +761,7 @@ fn movement(conn: &Connection, ws: &Workspace, period: &Period) -> Result<Option
             "new": new,
         }),
     )?;
-    let shown = Frame {
-        rows: f.rows.iter().take(20).cloned().collect(),
-        ..f.clone()
-    };
+    let shown = f.head(20);
     Ok(Some(Movement {
         note,
         table: Table::from_frame(&shown, &[]),
@@ -879,7 +1024,7 @@ pub fn all(
     conn: &Connection,
     year: &Period,
     dir: &Path,
-    mut done: impl FnMut(&Path),
+    done: impl FnMut(&Path),
 ) -> Result<Vec<PathBuf>> {
     let summary = match year.kind.as_str() {
         "pilot_year" => Kind::PilotSummary,
@@ -920,15 +1065,59 @@ pub fn all(
         );
     }
     jobs.push((summary, year.key.clone(), String::new()));
-    let mut out = Vec::new();
+    let mut due = Vec::new();
     for (kind, key, region) in jobs {
         // A month or quarter without data (before the first load) is simply not due.
-        let Ok(period) = Period::resolve(conn, &ws.config, &key) else {
-            continue;
-        };
-        let path = write(ws, conn, kind, &period, &region, dir)?;
-        done(&path);
-        out.push(path);
+        if let Ok(period) = Period::resolve(conn, &ws.config, &key) {
+            due.push((kind, period, region));
+        }
     }
-    Ok(out)
+    write_many(ws, conn, &due, dir, done)
+}
+
+/// Writes several reports on two threads, each with its own connection (the machine's two
+/// cores: while one report waits on DuckDB the other typesets). Returns the paths in the
+/// order of `jobs`; `done` hears of each as it is written.
+///
+/// # Errors
+/// The first report that fails (the others already written stay).
+pub fn write_many(
+    ws: &Workspace,
+    conn: &Connection,
+    jobs: &[(Kind, Period, String)],
+    dir: &Path,
+    mut done: impl FnMut(&Path),
+) -> Result<Vec<PathBuf>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Result<PathBuf>)>();
+    let mut out: Vec<Option<PathBuf>> = vec![None; jobs.len()];
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..2 {
+            let conn = conn.try_clone()?;
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some((kind, period, region)) = jobs.get(i) else {
+                    break;
+                };
+                let result = write(ws, &conn, *kind, period, region, dir);
+                let failed = result.is_err();
+                if tx.send((i, result)).is_err() || failed {
+                    // Stop taking work after a failure: the caller reports it.
+                    next.store(jobs.len(), Ordering::SeqCst);
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for (i, result) in rx {
+            let path = result?;
+            done(&path);
+            out[i] = Some(path);
+        }
+        Ok(())
+    })?;
+    Ok(out.into_iter().flatten().collect())
 }

@@ -27,6 +27,18 @@ const BUILT_IN: &[(&str, &str)] = &[
         "movement",
         include_str!("../../report-templates/prose/movement.j2"),
     ),
+    (
+        "typical_case",
+        include_str!("../../report-templates/prose/typical_case.j2"),
+    ),
+    (
+        "recommendations",
+        include_str!("../../report-templates/prose/recommendations.j2"),
+    ),
+    (
+        "disputes",
+        include_str!("../../report-templates/prose/disputes.j2"),
+    ),
 ];
 
 /// A share as a percentage with two decimals.

@@ -46,14 +46,32 @@ fn the_monthly_report_prints_the_indicators_figures() {
     let text = pdftotext(&pdf);
     for heading in [
         "一、总体情况",
+        "（一）按诉求类型和来源渠道",
         "二、各区县情况",
-        "三、执法部门效能评价",
-        "四、分级分类",
-        "五、热点问题",
+        "三、各执法领域情况",
+        "四、执法部门效能评价",
+        "五、分级分类",
+        "六、热点问题",
+        "七、会商研判事项",
+        "八、预警",
+        "九、重点督办事项",
         "附录",
     ] {
         assert!(text.contains(heading), "{heading} missing:\n{text}");
     }
+    // By type and channel: the counts of the warehouse.
+    let complaints = t.count(
+        "select count(*) from fct_enforcement_appeals where appeal_type = '投诉' \
+         and strftime(accepted_at, '%Y-%m') = '2024-02'",
+    );
+    let row = text
+        .lines()
+        .find(|l| l.contains("诉求类型") && l.contains("投诉"))
+        .unwrap_or_else(|| panic!("no 投诉 row:\n{text}"));
+    assert!(
+        row.split_whitespace().any(|w| w == complaints.to_string()),
+        "{row} should show {complaints}"
+    );
     // The same figures as `rexian indicators --by region` for several regions.
     let json = t.run(&[
         "indicators",
@@ -132,7 +150,7 @@ fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
             "pilot-summary",
             "pilot",
             "2023—2024试点年度 行政执法监督与12345热线联动试点工作总结.pdf",
-            "八、试点成效",
+            "十、试点成效",
         ),
     ] {
         let run = t.run(&["report", kind, period, "--out", out.to_str().unwrap()]);
@@ -143,6 +161,19 @@ fn every_period_report_renders_and_a_wrong_period_says_what_to_write() {
         );
         let text = pdftotext(&out.join(file));
         assert!(text.contains(heading), "{kind}: {heading} missing");
+        if kind == "pilot-summary" {
+            for h in [
+                "十一、典型案例",
+                "十二、工作建议",
+                "十三、下一年度执法监督计划建议",
+            ] {
+                assert!(text.contains(h), "{h} missing:\n{text}");
+            }
+            assert!(text.contains("一是聚焦重点领域"), "{text}");
+        }
+        if kind == "quarterly" {
+            assert!(!text.contains("十一、典型案例"));
+        }
     }
     let run = t.run(&["report", "monthly", "2024Q1"]);
     assert!(String::from_utf8_lossy(&run.stderr).contains("2024-03"));
