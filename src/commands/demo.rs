@@ -141,6 +141,15 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
         "  Indicators:   rexian --workspace {} indicators --period pilot --by department",
         ws.root.display()
     );
+    println!(
+        "  SQL shell:    rexian --workspace {} sql",
+        ws.root.display()
+    );
+    println!(
+        "  Scheduler:    rexian --workspace {} serve   (drop new extracts into {})",
+        ws.root.display(),
+        ws.path(&ws.config.paths.inbox).display()
+    );
     println!("  Warehouse:    {}", ws.warehouse_path().display());
     println!(
         "  Parquet lake: {}",
