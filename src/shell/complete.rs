@@ -255,6 +255,7 @@ pub fn interactive(session: &mut Session, access: Access) -> Result<()> {
         ),
     }
     let sink = Sink::Stdout { page: true };
+    session.release()?;
     loop {
         match rl.readline("rexian> ") {
             Ok(input) => {
@@ -263,8 +264,16 @@ pub fn interactive(session: &mut Session, access: Access) -> Result<()> {
                 }
                 let _ = rl.add_history_entry(input.as_str());
                 let _ = rl.save_history(&history);
+                if let Err(e) = session.reattach() {
+                    eprintln!("error: {e:#}");
+                    continue;
+                }
                 if input.trim_start().starts_with('.') {
-                    match dot_command(session, &input, &sink) {
+                    let next = dot_command(session, &input, &sink);
+                    if let Err(e) = session.release() {
+                        eprintln!("error: {e:#}");
+                    }
+                    match next {
                         Ok(Next::Quit) => break,
                         Ok(Next::Continue) => {}
                         Err(e) => eprintln!("error: {e:#}"),
@@ -283,6 +292,10 @@ pub fn interactive(session: &mut Session, access: Access) -> Result<()> {
                             break;
                         }
                     }
+                }
+                // Back at the prompt: let a writer in while the analyst reads.
+                if let Err(e) = session.release() {
+                    eprintln!("error: {e:#}");
                 }
             }
             Err(ReadlineError::Interrupted) => continue,

@@ -57,6 +57,12 @@ pub struct Session {
     /// The running query's interrupt handle (Ctrl-C).
     running: Arc<Mutex<Option<Arc<duckdb::InterruptHandle>>>>,
     workspace: PathBuf,
+    /// The warehouse file, its access and the wait for a writer, for attaching it again.
+    warehouse: PathBuf,
+    access: Access,
+    wait: Duration,
+    /// Whether the warehouse is attached now (see [`Session::release`]).
+    attached: bool,
 }
 
 /// The result of one statement.
@@ -89,47 +95,7 @@ impl Session {
             ws.config.warehouse.memory_limit.replace('\'', "")
         ))?;
         let lake = ws.lake_path();
-        let mode = if access == Access::ReadOnly {
-            " (read_only)"
-        } else {
-            ""
-        };
-        let attach = format!("attach '{}' as warehouse{mode}", sql_text(&path));
-        let started = Instant::now();
-        let mut told = false;
-        let source = loop {
-            match conn.execute_batch(&attach) {
-                Ok(()) => break Source::Warehouse,
-                Err(e) if is_lock_error(&e.to_string()) => {
-                    if started.elapsed() >= wait {
-                        if access == Access::Write {
-                            bail!(
-                                "the warehouse is being written by another rexian process (an \
-                                 ingest or a refresh); try again when it has finished"
-                            );
-                        }
-                        eprintln!(
-                            "The warehouse is still being written. Reading the lake instead: the \
-                             appeals as of the last completed load (lake.appeals, also as \
-                             `appeals`); the marts come back when the writer has finished."
-                        );
-                        break Source::Lake;
-                    }
-                    if !told {
-                        eprintln!(
-                            "The warehouse is being written by another rexian process (an ingest \
-                             or a refresh); waiting up to {} s…",
-                            wait.as_secs()
-                        );
-                        told = true;
-                    }
-                    std::thread::sleep(Duration::from_millis(200));
-                }
-                Err(e) => {
-                    return Err(e).with_context(|| format!("opening {}", path.display()));
-                }
-            }
-        };
+        let source = attach(&conn, &path, access, wait, true)?;
         conn.execute_batch("attach ':memory:' as lake")?;
         let appeals = lake.join("appeals");
         if has_parquet(&appeals) {
@@ -153,7 +119,53 @@ impl Session {
             last_query: None,
             running: Arc::new(Mutex::new(None)),
             workspace: ws.root.clone(),
+            warehouse: path,
+            access,
+            wait,
+            attached: source == Source::Warehouse,
         })
+    }
+
+    /// Lets go of the warehouse while the shell waits at its prompt, so that a writer (the
+    /// daemon's load or refresh, an ingest) is not kept out by an analyst's idle session. The
+    /// next statement attaches it again. Only read-only sessions on the warehouse let go.
+    ///
+    /// # Errors
+    /// DuckDB's error.
+    pub fn release(&mut self) -> Result<()> {
+        if self.attached && self.access == Access::ReadOnly {
+            self.conn
+                .execute_batch("use memory; detach warehouse")
+                .context("letting go of the warehouse")?;
+            self.attached = false;
+        }
+        Ok(())
+    }
+
+    /// Attaches the warehouse again after [`Session::release`] (waiting for a writer, then
+    /// reading the lake, as at the start).
+    ///
+    /// # Errors
+    /// DuckDB's error.
+    pub fn reattach(&mut self) -> Result<()> {
+        if self.attached || self.access == Access::Write {
+            return Ok(());
+        }
+        // On the lake already (a long load): look once, without waiting, and say nothing
+        // new; on the warehouse: wait for the writer as at the start.
+        let on_lake = self.source == Source::Lake;
+        let wait = if on_lake { Duration::ZERO } else { self.wait };
+        let before = self.source;
+        self.source = attach(&self.conn, &self.warehouse, self.access, wait, !on_lake)?;
+        if before == Source::Lake && self.source == Source::Warehouse {
+            eprintln!("The writer has finished: back on the warehouse.");
+        }
+        self.attached = self.source == Source::Warehouse;
+        self.conn.execute_batch(match self.source {
+            Source::Warehouse => "use warehouse",
+            Source::Lake => "use lake",
+        })?;
+        Ok(())
     }
 
     /// The handle Ctrl-C uses to interrupt the running statement.
@@ -292,6 +304,61 @@ fn explain(e: duckdb::Error, sql: &str) -> anyhow::Error {
     } else {
         let first = sql.trim().lines().next().unwrap_or("").trim();
         anyhow::anyhow!("{text}\n(in the statement beginning `{first}`)")
+    }
+}
+
+/// Attaches the warehouse as `warehouse`, waiting up to `wait` for a writer. A read-only
+/// session then falls back to the lake, a writing one fails. `announce`: say so on the
+/// terminal (not when the session was on the lake already).
+fn attach(
+    conn: &Connection,
+    path: &Path,
+    access: Access,
+    wait: Duration,
+    announce: bool,
+) -> Result<Source> {
+    let mode = if access == Access::ReadOnly {
+        " (read_only)"
+    } else {
+        ""
+    };
+    let statement = format!("attach '{}' as warehouse{mode}", sql_text(path));
+    let started = Instant::now();
+    let mut told = false;
+    loop {
+        match conn.execute_batch(&statement) {
+            Ok(()) => return Ok(Source::Warehouse),
+            Err(e) if is_lock_error(&e.to_string()) => {
+                if started.elapsed() >= wait {
+                    if access == Access::Write {
+                        bail!(
+                            "the warehouse is being written by another rexian process (an \
+                             ingest or a refresh); try again when it has finished"
+                        );
+                    }
+                    if announce {
+                        eprintln!(
+                            "The warehouse is still being written. Reading the lake instead: \
+                             the appeals as of the last completed load (lake.appeals, also as \
+                             `appeals`); the marts come back when the writer has finished."
+                        );
+                    }
+                    return Ok(Source::Lake);
+                }
+                if !told && announce {
+                    eprintln!(
+                        "The warehouse is being written by another rexian process (an ingest \
+                         or a refresh); waiting up to {} s…",
+                        wait.as_secs()
+                    );
+                    told = true;
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("opening {}", path.display()));
+            }
+        }
     }
 }
 

@@ -334,6 +334,22 @@ fn the_interactive_shell_completes_continues_exports_and_cancels() {
     p.send("select 40 +\r").unwrap();
     p.send("2 as answer;\r").unwrap();
     p.expect(Regex(r"\b42\b")).unwrap();
+    // At the prompt the shell lets go of the warehouse: a writer (the daemon's load) gets in
+    // at once, and the next statement attaches it again.
+    p.expect("rexian> ").unwrap();
+    {
+        let rw = rexian::warehouse::open(
+            &t.ws.warehouse_path(),
+            rexian::warehouse::Access::ReadWrite,
+            Duration::from_secs(3),
+        )
+        .expect("an idle shell must not keep a writer out");
+        rw.execute_batch("create table if not exists shell_idle_probe as select 1 as x")
+            .unwrap();
+    }
+    p.send("select count(*) * 42 as answer from shell_idle_probe;\r")
+        .unwrap();
+    p.expect(Regex(r"\b42\b")).unwrap();
     // .export of the last result.
     let file = t.dir.path().join("answer.csv");
     p.send(format!(".export {}\r", file.display())).unwrap();
