@@ -236,8 +236,9 @@ enum Command {
     },
 
     /// Typeset a report as PDF into the reports folder: monthly 2024-03, quarterly 2024Q1,
-    /// annual 2024 or pilot-summary [pilot]; `all pilot` (or `all 2024`) writes every report
-    /// due for that year: months, quarters (city-wide and per pilot unit) and the summary.
+    /// annual 2024 or pilot-summary [pilot]; `all PERIOD` writes every report due for a
+    /// period: its months, the quarters that end in it (city-wide and per pilot unit), and for
+    /// `pilot` or a year (2024) the year's summary.
     /// Its figures are those of `rexian indicators` and `rexian analyse` for the same period.
     Report {
         /// monthly, quarterly, annual, pilot-summary or all.

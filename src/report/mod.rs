@@ -1013,12 +1013,13 @@ pub fn write(
     Ok(path)
 }
 
-/// Every report due for a pilot year or a calendar year: each month's, each quarter's (for
-/// the city and for each pilot unit), and the year's own (试点工作总结 or 年报). `done` hears
-/// of each file as it is written. Returns the paths.
+/// Every report due for a period: each of its months', each quarter's that ends in it (for
+/// the city and for each pilot unit), and for a pilot year or a calendar year the year's own
+/// (试点工作总结 or 年报). A quarter gives its months and itself, a month its own report. `done`
+/// hears of each file as it is written. Returns the paths.
 ///
 /// # Errors
-/// When the period is not a year, or a report fails.
+/// When a report fails.
 pub fn all(
     ws: &Workspace,
     conn: &Connection,
@@ -1027,22 +1028,19 @@ pub fn all(
     done: impl FnMut(&Path),
 ) -> Result<Vec<PathBuf>> {
     let summary = match year.kind.as_str() {
-        "pilot_year" => Kind::PilotSummary,
-        "year" => Kind::Annual,
-        _ => anyhow::bail!(
-            "--all covers a pilot year (pilot, PY2023-24) or a year (2024), not the {} {}",
-            year.kind,
-            year.key
-        ),
+        "pilot_year" => Some(Kind::PilotSummary),
+        "year" => Some(Kind::Annual),
+        _ => None,
     };
     let mut months = Vec::new();
     let mut quarters: Vec<String> = Vec::new();
+    let last = crate::period::YearMonth::of(year.end.pred_opt().unwrap_or(year.end));
     let mut m = crate::period::YearMonth::of(year.start);
     while m.first_day() < year.end {
         months.push(m.to_string());
-        let q = format!("{}Q{}", m.year, (m.month - 1) / 3 + 1);
-        if !quarters.contains(&q) {
-            quarters.push(q);
+        // A quarter is due once it has ended: within the period, its last month is in it.
+        if m.month.is_multiple_of(3) && m <= last {
+            quarters.push(format!("{}Q{}", m.year, m.month / 3));
         }
         m = m.plus(1);
     }
@@ -1064,7 +1062,9 @@ pub fn all(
                 .map(|k| (Kind::Quarterly, k.clone(), unit.clone())),
         );
     }
-    jobs.push((summary, year.key.clone(), String::new()));
+    if let Some(summary) = summary {
+        jobs.push((summary, year.key.clone(), String::new()));
+    }
     let mut due = Vec::new();
     for (kind, key, region) in jobs {
         // A month or quarter without data (before the first load) is simply not due.

@@ -350,8 +350,31 @@ fn report_all_writes_every_report_due_for_the_year() {
     ] {
         assert!(out.join(name).is_file(), "{name} missing: {listed:?}");
     }
-    let run = t.run(&["report", "all", "2024-03"]);
-    assert!(String::from_utf8_lossy(&run.stderr).contains("pilot year"));
+    // A quarter: its three months and the quarter itself, city-wide and for each pilot unit.
+    let q = t.dir.path().join("q");
+    let run = t.run(&["report", "all", "2024Q1", "--out", q.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&q)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let units = t.ws.config.pilot.units.len();
+    assert_eq!(
+        names.iter().filter(|n| n.contains("月报")).count(),
+        3,
+        "{names:?}"
+    );
+    assert_eq!(
+        names.iter().filter(|n| n.contains("季报")).count(),
+        1 + units,
+        "{names:?}"
+    );
+    assert_eq!(names.len(), 4 + units, "{names:?}");
 }
 
 #[test]
