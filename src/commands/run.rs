@@ -26,19 +26,7 @@ pub fn run(ws: &Workspace, job: &str, period: Option<&str>, force: bool) -> Resu
     let today = clock.local_now().date_naive();
     let period = match (job, period) {
         (Job::Inbox, _) => clock.local_now().format("%Y-%m-%d %H:%M:%S").to_string(),
-        (Job::Refresh, _) => {
-            let conn = crate::warehouse::open(
-                &ws.warehouse_path(),
-                crate::warehouse::Access::ReadOnly,
-                crate::warehouse::LOCK_WAIT,
-            )?;
-            let latest: i64 = conn.query_row(
-                "select coalesce(max(load_id), 0) from load_ledger",
-                [],
-                |r| r.get(0),
-            )?;
-            format!("load {latest}")
-        }
+        (Job::Refresh, _) => format!("load {}", plan.facts.latest_load),
         (_, Some(p)) => {
             let p = p.trim().to_ascii_uppercase();
             if p == "PILOT" {

@@ -44,6 +44,13 @@ impl Scale {
     }
 }
 
+/// The category (0, 1, …) an axis position stands on, if it stands on one: categories sit at
+/// whole numbers, and the axis asks for labels between them too.
+fn category(x: f64) -> Option<usize> {
+    let i = x.round();
+    ((x - i).abs() < 1e-6 && i >= 0.0).then_some(i as usize)
+}
+
 fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
     anyhow!("drawing a chart: {e}")
 }
@@ -94,13 +101,9 @@ pub fn lines(
             .bold_line_style(RGBColor(225, 225, 225))
             .light_line_style(TRANSPARENT)
             .x_labels(n)
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 && (i as usize).is_multiple_of(step) {
-                    labels.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
+            .x_label_formatter(&|x| match category(*x) {
+                Some(i) if i.is_multiple_of(step) => labels.get(i).cloned().unwrap_or_default(),
+                _ => String::new(),
             })
             .y_labels(6)
             .y_label_formatter(&|v| scale.show(*v))
@@ -218,16 +221,10 @@ pub fn bars(
             .bold_line_style(RGBColor(225, 225, 225))
             .light_line_style(TRANSPARENT)
             .y_labels(n)
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 {
-                    // The first bar at the top.
-                    bars.get(n - 1 - i as usize)
-                        .map(|b| b.0.clone())
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
+            .y_label_formatter(&|y| match category(*y) {
+                // The first bar at the top.
+                Some(i) if i < n => bars.get(n - 1 - i).map(|b| b.0.clone()).unwrap_or_default(),
+                _ => String::new(),
             })
             .x_labels(6)
             .x_label_formatter(&|v| scale.show(*v))

@@ -790,7 +790,6 @@ fn charts(
         svgs.push((path.clone(), svg.into_bytes()));
         *slot = Some(Figure { path, caption });
     };
-    let number = as_number;
     let unit = if region.is_empty() { "全市" } else { region };
     let (dim_kind, dim_key) = if region.is_empty() {
         ("city", "全市")
@@ -813,7 +812,13 @@ fn charts(
     )?;
     if trend.rows.len() >= 2 {
         let labels: Vec<String> = trend.rows.iter().map(|r| display(&r[0], false)).collect();
-        let col = |i: usize| trend.rows.iter().map(|r| number(&r[i])).collect::<Vec<_>>();
+        let col = |i: usize| {
+            trend
+                .rows
+                .iter()
+                .map(|r| as_number(&r[i]))
+                .collect::<Vec<_>>()
+        };
         add(
             &mut out.volume,
             "volume",
@@ -849,7 +854,7 @@ fn charts(
         let bars: Vec<(String, f64)> = fields
             .rows
             .iter()
-            .filter_map(|r| Some((display(&r[0], false), number(&r[1])?)))
+            .filter_map(|r| Some((display(&r[0], false), as_number(&r[1])?)))
             .collect();
         let total: f64 = bars.iter().map(|b| b.1).sum();
         if !bars.is_empty() && total > 0.0 {
@@ -870,7 +875,7 @@ fn charts(
             .rows
             .iter()
             .take(15)
-            .filter_map(|r| Some((display(&r[name], false), number(&r[score])?)))
+            .filter_map(|r| Some((display(&r[name], false), as_number(&r[score])?)))
             .collect();
         if !bars.is_empty() {
             add(
@@ -901,7 +906,13 @@ fn charts(
             // The months are yy.mm: the pilot starts at the first one not before its start.
             let start = c.start.first_day().format("%y.%m").to_string();
             let pilot_at = labels.iter().position(|l| *l >= start).unwrap_or(0);
-            let col = |i: usize| pilot.rows.iter().map(|r| number(&r[i])).collect::<Vec<_>>();
+            let col = |i: usize| {
+                pilot
+                    .rows
+                    .iter()
+                    .map(|r| as_number(&r[i]))
+                    .collect::<Vec<_>>()
+            };
             add(
                 &mut out.pilot,
                 "pilot",
@@ -920,6 +931,15 @@ fn charts(
         }
     }
     Ok((out, svgs))
+}
+
+/// Typst's diagnostics as one line.
+fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Compiles a template with its data to PDF bytes. The document date is `date`, never the
@@ -956,23 +976,12 @@ pub fn typeset(
                 ..Default::default()
             };
             typst_pdf::pdf(&doc, &options).map_err(|errors| {
-                anyhow::anyhow!(
-                    "writing the PDF of {template}: {}",
-                    errors
-                        .iter()
-                        .map(|e| e.message.to_string())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )
+                anyhow::anyhow!("writing the PDF of {template}: {}", messages(&errors))
             })
         }
         Err(errors) => Err(anyhow::anyhow!(
             "typesetting {template}: {}",
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
+            messages(&errors)
         )),
     };
     // A long-running process must not grow: forget what this compile memoised.

@@ -41,8 +41,12 @@ impl Held {
 
 /// What the holder of the job lock is doing, when a job runs now.
 pub fn job_running(ws: &Workspace) -> Option<String> {
-    let path = job_path(ws);
-    let mut file = File::open(&path).ok()?;
+    holder(&job_path(ws))
+}
+
+/// What the lock file at `path` says of its holder, when the lock is held now.
+fn holder(path: &Path) -> Option<String> {
+    let mut file = File::open(path).ok()?;
     match file.try_lock_shared() {
         Ok(()) => None,
         Err(_) => {
@@ -103,18 +107,9 @@ pub fn daemon(ws: &Workspace) -> Result<Held> {
     }
 }
 
-/// Whether a daemon holds the workspace now.
+/// Whether a daemon holds the workspace now (and what its lock file says of it).
 pub fn daemon_running(ws: &Workspace) -> Option<String> {
-    let path = daemon_path(ws);
-    let mut file = File::open(&path).ok()?;
-    match file.try_lock_shared() {
-        Ok(()) => None,
-        Err(_) => {
-            let mut holder = String::new();
-            file.read_to_string(&mut holder).ok();
-            Some(holder.trim().to_string())
-        }
-    }
+    holder(&daemon_path(ws))
 }
 
 /// Takes the job lock, waiting while another job holds it (saying so once).

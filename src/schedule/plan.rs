@@ -65,6 +65,8 @@ pub struct Item {
 pub struct Plan {
     /// The items, in the order due work runs: refresh first, then by due time.
     pub items: Vec<Item>,
+    /// The facts of the data it was made from.
+    pub facts: Facts,
 }
 
 impl Plan {
@@ -148,7 +150,10 @@ impl Plan {
         }
         // Refresh first (everything else reads its models), then the oldest due first.
         items.sort_by_key(|i| (i.job != Job::Refresh, i.due_at, i.job));
-        Plan { items }
+        Plan {
+            items,
+            facts: facts.clone(),
+        }
     }
 
     /// The first item to run now.
