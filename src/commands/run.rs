@@ -29,14 +29,14 @@ pub fn run(ws: &Workspace, job: &str, period: Option<&str>, force: bool) -> Resu
         (Job::Refresh, _) => format!("load {}", plan.facts.latest_load),
         (_, Some(p)) => {
             let p = p.trim().to_ascii_uppercase();
-            if p == "PILOT" {
-                job.periods(&ws.config, today)
-                    .pop()
-                    .map(|p| p.key)
-                    .unwrap_or(p)
-            } else {
-                p
-            }
+            let p = match (job, p.as_str()) {
+                (Job::PilotSummary, "PILOT") => {
+                    job.periods(&ws.config, today).pop().map_or(p, |p| p.key)
+                }
+                _ => p,
+            };
+            job.check_period(&p)?;
+            p
         }
         (_, None) => match work::latest_ended(job, ws, today) {
             Some(p) => p,

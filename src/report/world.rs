@@ -185,3 +185,26 @@ impl World for ReportWorld {
         Some(self.today)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_chinese_font_the_error_names_the_package() {
+        let e = require_cjk(&FontStore::new()).unwrap_err().to_string();
+        assert!(e.contains("apt-get install fonts-noto-cjk"), "{e}");
+        assert!(e.contains("font_dirs"), "{e}");
+        // Latin fonts alone are not enough.
+        let mut latin = FontStore::new();
+        for dir in [
+            "/usr/share/fonts/truetype/dejavu",
+            "/usr/share/fonts/truetype/liberation",
+        ] {
+            latin.extend(typst_kit::fonts::scan(std::path::Path::new(dir)));
+        }
+        assert!(require_cjk(&latin).is_err());
+        // The system's fonts (fonts-noto-cjk, installed by scripts/setup.sh) are.
+        assert!(require_cjk(&fonts(&[])).is_ok());
+    }
+}

@@ -76,6 +76,36 @@ impl Job {
         )
     }
 
+    /// Checks that `key` is a period of this job's kind (2024-03 for monthly and push_list,
+    /// 2024Q1 for quarterly, PY2023-24 for pilot_summary), so that a typo is refused before
+    /// anything is recorded.
+    ///
+    /// # Errors
+    /// When it is not, saying what to write.
+    pub fn check_period(self, key: &str) -> Result<()> {
+        let ok = match self {
+            Job::Monthly | Job::PushList => key.parse::<YearMonth>().is_ok(),
+            Job::Quarterly => {
+                let b = key.as_bytes();
+                b.len() == 6
+                    && b[..4].iter().all(u8::is_ascii_digit)
+                    && b[4] == b'Q'
+                    && (b'1'..=b'4').contains(&b[5])
+            }
+            Job::PilotSummary => key.starts_with("PY"),
+            Job::Inbox | Job::Refresh => true,
+        };
+        if !ok {
+            let example = match self {
+                Job::Monthly | Job::PushList => "a month such as 2024-03",
+                Job::Quarterly => "a quarter such as 2024Q1",
+                _ => "pilot, or a pilot year such as PY2023-24",
+            };
+            bail!("{key:?} is not a period of the {self} job: write {example}");
+        }
+        Ok(())
+    }
+
     /// The periods of a periodic job from the configured first month up to `today`, each
     /// with the first day after it (when it has ended), oldest first.
     pub fn periods(self, config: &Config, today: NaiveDate) -> Vec<Period> {
@@ -259,6 +289,12 @@ mod tests {
         assert_eq!(keys(Job::Quarterly), ["2024Q1", "2024Q2", "2024Q3"]);
         assert_eq!(keys(Job::PilotSummary), ["PY2023-24"]);
         assert_eq!("pilot-summary".parse::<Job>().unwrap(), Job::PilotSummary);
+        assert!(Job::Monthly.check_period("2024-03").is_ok());
+        let e = Job::Monthly.check_period("2024Q1").unwrap_err().to_string();
+        assert!(e.contains("a month such as 2024-03"), "{e}");
+        assert!(Job::Quarterly.check_period("2024Q4").is_ok());
+        assert!(Job::Quarterly.check_period("2024Q5").is_err());
+        assert!(Job::PilotSummary.check_period("2024").is_err());
         assert!("weekly".parse::<Job>().is_err());
     }
 }

@@ -240,6 +240,21 @@ fn a_month_of_downtime_is_caught_up_once_per_period_oldest_first() {
         status.contains("waiting for data through 2024-05-31"),
         "{status}"
     );
+    // A period of the wrong kind is refused before anything is recorded.
+    let runs_before = t.count("select count(*) from run_ledger");
+    let out = run_at(
+        &t,
+        "2024-05-10 07:00:00",
+        &["run", "monthly", "--period", "2024Q1"],
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a month such as 2024-03"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(t.count("select count(*) from run_ledger"), runs_before);
     // A done period needs --force; with it, a new forced attempt.
     let out = run_at(
         &t,
