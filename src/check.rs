@@ -144,7 +144,7 @@ pub fn verify_load(conn: &Connection, load_id: i64) -> Result<()> {
     if let Some(o) = outcomes.iter().find(|o| !o.passed()) {
         anyhow::bail!(
             "the check {} failed on {} row(s) of this load (first: {}); nothing was loaded. \
-             This is a bug in rexian's masking: please report it with the check's output",
+             This is a bug in rexian's loading or masking: please report it with the check's output",
             o.name,
             o.failing,
             o.sample.first().map(|r| r.join(" ")).unwrap_or_default()

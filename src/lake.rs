@@ -96,6 +96,7 @@ pub fn sync(conn: &Connection, lake: &Path) -> Result<SyncReport> {
                 .with_context(|| format!("syncing {}", tmp.display()))?;
             std::fs::rename(&tmp, &target)
                 .with_context(|| format!("cannot move {} into place", target.display()))?;
+            tracing::info!(year, month, rows, "lake partition written");
             report.written.push((year, month, rows));
         }
         conn.execute(

@@ -6,6 +6,8 @@
 //! city rather than about the program lives here, not in code.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -129,10 +131,12 @@ pub struct Reference {
     pub headers: Vec<HeaderSpec>,
     /// Accepted spellings of coded values.
     pub values: Vec<ValueSpelling>,
-    region_index: HashMap<String, usize>,
-    field_index: HashMap<String, usize>,
+    // The indexes are looked up for every cell of every row: Fx hashing, not SipHash (the
+    // keys are our own reference data, so there is nothing to defend against).
+    region_index: FxHashMap<String, usize>,
+    field_index: FxHashMap<String, usize>,
     /// kind → spelling (normalised) → canonical value.
-    value_index: HashMap<String, HashMap<String, String>>,
+    value_index: FxHashMap<String, FxHashMap<String, String>>,
     calendar: HashMap<NaiveDate, bool>,
 }
 
@@ -196,7 +200,7 @@ impl Reference {
         let headers: Vec<HeaderSpec> = parse_csv("headers.csv", &read("headers.csv")?)?;
         let values: Vec<ValueSpelling> = parse_csv("values.csv", &read("values.csv")?)?;
 
-        let mut region_index = HashMap::new();
+        let mut region_index = FxHashMap::default();
         for (i, r) in regions.iter().enumerate() {
             for key in [r.code.as_str(), r.name.as_str()]
                 .into_iter()
@@ -213,7 +217,7 @@ impl Reference {
                 }
             }
         }
-        let mut field_index = HashMap::new();
+        let mut field_index = FxHashMap::default();
         for (i, f) in fields.iter().enumerate() {
             for key in [f.code.as_str(), f.name.as_str()]
                 .into_iter()
@@ -238,7 +242,7 @@ impl Reference {
                 );
             }
         }
-        let mut value_index: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut value_index: FxHashMap<String, FxHashMap<String, String>> = FxHashMap::default();
         for v in &values {
             value_index
                 .entry(v.kind.clone())

@@ -1,6 +1,9 @@
--- Decides what happens to each staged row of a file that may hold a ticket more than once.
--- Parameter $1: the extract's as-of time. (classify_unique.sql is the same decision for the
--- common case of one row per ticket, without the window functions.)
+-- Decides what happens to each row of a file that may hold a ticket more than once.
+-- Parameter $1: the load id. The file's rows are already in `appeals` (load_id = $1, inside
+-- the load's transaction); every other row there is what the warehouse held before. Rows
+-- whose action is not insert or update are then deleted again by apply.sql.
+-- (classify_unique.sql is the same decision for the common case of one row per ticket,
+-- without the window functions.)
 --
 --   conflict    the file holds the same ticket more than once, with different content and
 --               nothing (an update time) to tell which is newer: every such row is rejected
@@ -13,13 +16,21 @@
 create or replace temp table stg_actions as
 with staged as (
     select
+        rowid as row_key,
         source_row,
         ticket_id,
         accepted_at,
         updated_at,
         state_hash,
-        coalesce(updated_at, cast($1 as timestamp)) as state_at
-    from stg_rows
+        state_at
+    from appeals
+    where load_id = cast($1 as integer)
+),
+
+existing as (
+    select ticket_id, accepted_at, state_hash, state_at
+    from appeals
+    where load_id <> cast($1 as integer)
 ),
 
 ranked as (
@@ -27,7 +38,7 @@ ranked as (
         *,
         max(updated_at) over (partition by ticket_id) as newest_update,
         row_number() over (
-            partition by ticket_id order by updated_at desc nulls last, source_row desc
+            partition by ticket_id order by updated_at desc nulls last, row_key desc
         ) as copy_rank
     from staged
 ),
@@ -35,7 +46,7 @@ ranked as (
 conflicts as (
     select
         ticket_id,
-        string_agg(cast(source_row as varchar), ', ' order by source_row) as rows
+        string_agg(cast(source_row as varchar), ', ' order by row_key) as rows
     from ranked
     where updated_at is not distinct from newest_update
     group by ticket_id
@@ -44,6 +55,7 @@ conflicts as (
 
 final as (
     select
+        ranked.row_key,
         ranked.source_row,
         ranked.ticket_id,
         ranked.accepted_at,
@@ -61,7 +73,7 @@ final as (
         end as action
     from ranked
     left join conflicts on conflicts.ticket_id = ranked.ticket_id
-    left join appeals as existing on existing.ticket_id = ranked.ticket_id
+    left join existing on existing.ticket_id = ranked.ticket_id
 )
 
 select * from final

@@ -1,19 +1,28 @@
--- classify.sql for a file with one row per ticket (checked while reading): the same
--- actions without ranking copies. Parameter $1: the extract's as-of time.
+-- classify.sql for a file with one row per ticket (checked first): the same actions without
+-- ranking copies. Parameter $1: the load id.
 
 create or replace temp table stg_actions as
 with staged as (
     select
+        rowid as row_key,
         source_row,
         ticket_id,
         accepted_at,
-        state_hash,
-        coalesce(updated_at, cast($1 as timestamp)) as state_at
-    from stg_rows
+        state_at,
+        state_hash
+    from appeals
+    where load_id = cast($1 as integer)
+),
+
+existing as (
+    select ticket_id, accepted_at, state_hash, state_at
+    from appeals
+    where load_id <> cast($1 as integer)
 ),
 
 final as (
     select
+        staged.row_key,
         staged.source_row,
         staged.ticket_id,
         staged.accepted_at,
@@ -28,7 +37,7 @@ final as (
             else 'update'
         end as action
     from staged
-    left join appeals as existing on existing.ticket_id = staged.ticket_id
+    left join existing on existing.ticket_id = staged.ticket_id
 )
 
 select * from final

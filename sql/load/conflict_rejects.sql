@@ -14,6 +14,6 @@ select
         closed_at := r.closed_at, department := r.department
     )) as varchar)
 from stg_actions as a
-inner join stg_rows as r on r.source_row = a.source_row
+inner join appeals as r on r.rowid = a.row_key and r.load_id = cast($1 as integer)
 where a.action = 'conflict'
 order by a.source_row

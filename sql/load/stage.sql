@@ -1,8 +1,8 @@
 -- The rows of one file after parsing, validation and masking, as the Rust side appends them
--- (Arrow batches). state_hash digests the row's content, provenance excluded.
+-- (Arrow batches), in the layout of `appeals`. state_hash digests the row's content,
+-- provenance excluded.
 
 create or replace temp table stg_rows (
-    source_row          bigint not null,
     ticket_id           varchar not null,
     channel             varchar,
     accepted_at         timestamp not null,
@@ -39,5 +39,8 @@ create or replace temp table stg_rows (
     reopened            boolean,
     supervised          boolean,
     updated_at          timestamp,
-    state_hash          varchar not null
+    state_at            timestamp not null,
+    state_hash          varchar not null,
+    load_id             integer not null,
+    source_row          integer not null
 )

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rustc_hash::FxHashMap;
+
 use super::error::FileError;
 use super::source::Cell;
 use crate::reference::{normalize_key, split_aliases, HeaderSpec, Reference};
@@ -11,8 +13,9 @@ use crate::reference::{normalize_key, split_aliases, HeaderSpec, Reference};
 /// Where each canonical column is found in a file.
 #[derive(Debug, Clone)]
 pub struct ColumnMap {
-    /// Canonical field name → (column index, the file's own header).
-    pub columns: HashMap<String, (usize, String)>,
+    /// Canonical field name → (column index, the file's own header). Looked up for every
+    /// cell, hence Fx hashing.
+    pub columns: FxHashMap<String, (usize, String)>,
     /// Headers of the file that mean nothing known (their data is not loaded).
     pub ignored: Vec<String>,
     /// Number of cells in the header row.
@@ -85,7 +88,7 @@ impl<'a> Aliases<'a> {
         row: u64,
         cells: &[Cell],
     ) -> Result<ColumnMap, FileError> {
-        let mut columns: HashMap<String, (usize, String)> = HashMap::new();
+        let mut columns: FxHashMap<String, (usize, String)> = FxHashMap::default();
         let mut ignored = Vec::new();
         for (i, c) in cells.iter().enumerate() {
             let h = c.display().trim().to_string();

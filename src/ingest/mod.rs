@@ -261,20 +261,31 @@ impl<'a> Loader<'a> {
     pub fn load_file(&mut self, path: &Path) -> Result<Outcome> {
         let started = Instant::now();
         let started_at = Utc::now();
-        let (sha256, bytes) = hash_file(path)?;
-        if !self.opts.force {
-            let earlier: Option<i32> = self.conn.query_row(
-                "select min(load_id) from load_ledger where file_sha256 = ?",
-                params![sha256],
-                |r| r.get(0),
-            )?;
-            if let Some(load_id) = earlier {
+        let bytes = std::fs::metadata(path)
+            .map_err(|e| FileError::io(path, e))?
+            .len();
+        // A file of a size the ledger already knows may be a re-load: hash it first, so a
+        // folder given again is recognised without reading its files through. Any other
+        // file is hashed on a thread of its own while it loads (the same bytes under
+        // another name are still caught, before anything is recorded).
+        let seen_size: bool = self.conn.query_row(
+            "select count(*) > 0 from load_ledger where file_bytes = ?",
+            params![bytes as i64],
+            |r| r.get(0),
+        )?;
+        let hashing = if seen_size && !self.opts.force {
+            let (sha, _) = hash_file(path)?;
+            if let Some(load_id) = self.earlier_load(&sha)? {
                 return Ok(Outcome::AlreadyLoaded {
                     path: path.into(),
                     load_id,
                 });
             }
-        }
+            Hashing::Done(sha)
+        } else {
+            let owned = path.to_path_buf();
+            Hashing::Running(std::thread::spawn(move || hash_file(&owned)))
+        };
         let (kind, head) = source::sniff(path)?;
         let bar = self.progress_bar(path, bytes);
         let mut streams: Vec<(Option<String>, Rows)> = Vec::new();
@@ -316,9 +327,28 @@ impl<'a> Loader<'a> {
         let mut sheets = Vec::new();
         let mut header_error = None;
 
+        // The extract's moment: given, else from the file name, else (known only once the
+        // file is read) its latest event.
+        let known_as_of = match (self.opts.as_of, as_of_from_name(path)) {
+            (Some(t), _) => Some((t, "option --as-of")),
+            (None, Some(t)) => Some((t, "file name")),
+            (None, None) => None,
+        };
+
         let tx = self.conn.transaction()?;
-        sql::run(&tx, sql::LOAD_STAGE, &[])?;
+        let load_id: i32 = tx.query_row(
+            "select coalesce(max(load_id), 0) + 1 from load_ledger",
+            [],
+            |r| r.get(0),
+        )?;
+        let stamp = stage::Stamp {
+            load_id,
+            as_of: known_as_of.map(|(t, _)| t),
+        };
         {
+            // Rows are appended to a temporary table (cheap: in memory, uncompressed) while
+            // the workers go on, then moved into `appeals` in one parallel statement.
+            sql::run(&tx, sql::LOAD_STAGE, &[])?;
             let mut appender = tx.appender_to_catalog_and_db("stg_rows", "temp", "main")?;
             for (sheet, mut rows) in streams {
                 // Find the header row among the first rows.
@@ -368,7 +398,7 @@ impl<'a> Loader<'a> {
                     earliest: self.ws.config.ingest.earliest_date,
                     latest: now + chrono::Duration::days(1),
                 };
-                pipeline::run(&mut rows, &parser, |parsed| {
+                pipeline::run(&mut rows, &parser, stamp, |parsed| {
                     blank_rows += parsed.blank;
                     rows_read += parsed.rows;
                     if let (Some(b), FileKind::Xlsx) = (&bar, kind) {
@@ -396,7 +426,25 @@ impl<'a> Loader<'a> {
             rows_read,
             "read, checked and staged"
         );
-        // Workers finish chunks in any order; the clerk reads rejects in file order.
+        let sha256 = match hashing {
+            Hashing::Done(sha) => sha,
+            Hashing::Running(thread) => {
+                let (sha, _) = thread
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("the hashing thread failed"))??;
+                if !self.opts.force {
+                    if let Some(load_id) = Self::earlier_load_in(&tx, &sha)? {
+                        drop(tx);
+                        return Ok(Outcome::AlreadyLoaded {
+                            path: path.into(),
+                            load_id,
+                        });
+                    }
+                }
+                sha
+            }
+        };
+        // Sheets are read one after the other; the clerk reads rejects in row order.
         rejections.sort_by_key(|r| r.row);
         if rows_read == 0 {
             drop(tx);
@@ -423,21 +471,29 @@ impl<'a> Loader<'a> {
             return Err(self.refuse_all(path, &sha256, rows_read, rows)?.into());
         }
 
-        // The extract's moment: given, else from the file name, else its latest event.
-        let (as_of, as_of_source) = match (self.opts.as_of, as_of_from_name(path)) {
-            (Some(t), _) => (t, "option --as-of".to_string()),
-            (None, Some(t)) => (t, "file name".to_string()),
-            (None, None) => (
-                latest_event.unwrap_or(now),
-                "latest time in the file".to_string(),
-            ),
+        let (as_of, as_of_source) = match known_as_of {
+            Some((t, source)) => (t, source.to_string()),
+            None => {
+                let t = latest_event.unwrap_or(now);
+                // Rows without an update time of their own stand for the extract's moment.
+                tx.execute(
+                    "update stg_rows set state_at = cast(? as timestamp) where updated_at is null",
+                    params![t.to_string()],
+                )?;
+                (t, "latest time in the file".to_string())
+            }
         };
+
+        // Every accepted row goes into `appeals`, stamped with this load's id, visible to
+        // nobody until the commit; classify.sql decides and apply.sql deletes the ones that
+        // lose. Most rows of most extracts stay, so the data is written once.
+        tx.execute_batch("insert into appeals select * from stg_rows; drop table stg_rows")?;
 
         // The window functions that sort out repeated tickets are only needed when a ticket
         // is repeated; most extracts have one row per ticket.
         let repeated: i64 = tx.query_row(
-            "select count(*) - count(distinct ticket_id) from stg_rows",
-            [],
+            "select count(*) - count(distinct ticket_id) from appeals where load_id = ?",
+            params![load_id],
             |r| r.get(0),
         )?;
         let classify = if repeated > 0 {
@@ -445,7 +501,7 @@ impl<'a> Loader<'a> {
         } else {
             sql::LOAD_CLASSIFY_UNIQUE
         };
-        sql::run(&tx, classify, &[&as_of.to_string()])?;
+        sql::run(&tx, classify, &[&load_id])?;
         let counts: [i64; 6] = tx.query_row(sql::LOAD_COUNTS.text, [], |r| {
             Ok([
                 r.get(0)?,
@@ -458,11 +514,6 @@ impl<'a> Loader<'a> {
         })?;
         let [inserted, updated, unchanged, stale, superseded, conflicts] = counts.map(|c| c as u64);
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "classified");
-        let load_id: i32 = tx.query_row(
-            "select coalesce(max(load_id), 0) + 1 from load_ledger",
-            [],
-            |r| r.get(0),
-        )?;
         let name = file_name(path);
         let id_header = "工单编号".to_string();
         sql::run(
@@ -538,7 +589,7 @@ impl<'a> Loader<'a> {
                 crate::VERSION,
             ],
         )?;
-        tx.execute_batch("drop table if exists stg_rows; drop table if exists stg_actions;")?;
+        tx.execute_batch("drop table if exists stg_actions")?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "applied");
         // The masking is verified on what was written, before anything is committed.
         crate::check::verify_load(&tx, i64::from(load_id))?;
@@ -575,6 +626,19 @@ impl<'a> Loader<'a> {
         };
         self.write_load_record(&mut summary)?;
         Ok(Outcome::Loaded(Box::new(summary)))
+    }
+
+    /// The first load of a file with these bytes, if any.
+    fn earlier_load(&self, sha256: &str) -> Result<Option<i32>> {
+        Self::earlier_load_in(&self.conn, sha256)
+    }
+
+    fn earlier_load_in(conn: &Connection, sha256: &str) -> Result<Option<i32>> {
+        Ok(conn.query_row(
+            "select min(load_id) from load_ledger where file_sha256 = ?",
+            params![sha256],
+            |r| r.get(0),
+        )?)
     }
 
     /// Writes the rejects of a file none of whose rows can be loaded to
@@ -693,6 +757,12 @@ pub fn as_of_from_name(path: &Path) -> Option<NaiveDateTime> {
         None => ym.last_day(),
     };
     day.and_hms_opt(23, 59, 59)
+}
+
+/// A file's SHA-256: known before the load, or being computed beside it.
+enum Hashing {
+    Done(String),
+    Running(std::thread::JoinHandle<Result<(String, u64)>>),
 }
 
 /// One rejected row for the CSV: file, row, column, reason, masked values.

@@ -1,9 +1,11 @@
 //! Reading, checking and masking rows on several threads.
 //!
 //! One thread reads and decodes rows in chunks; workers check and mask them (the costly part:
-//! regular expressions and keyed hashes); the caller's thread receives the results and feeds
-//! DuckDB. Channels are bounded, so memory stays flat however long the file is.
+//! regular expressions and keyed hashes); the caller's thread receives the results in file
+//! order and feeds DuckDB. Channels are bounded, so memory stays flat however long the file
+//! is; the order makes the warehouse's rows lie in the same order whatever the threads did.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Mutex;
@@ -15,7 +17,7 @@ use duckdb::arrow::record_batch::RecordBatch;
 
 use super::row::{Rejection, RowParser};
 use super::source::{RawRow, Rows};
-use super::stage::Batch;
+use super::stage::{Batch, Stamp};
 
 /// Rows handed to a worker at a time.
 const CHUNK_ROWS: usize = 2048;
@@ -39,13 +41,15 @@ pub struct Parsed {
 }
 
 /// Reads every remaining row of `rows`, checks it with `parser` on worker threads, and hands
-/// the results to `sink` (in no particular order) on the calling thread.
+/// the results to `sink`, chunk by chunk in file order, on the calling thread; accepted rows
+/// are batched for the `appeals` table with `stamp`.
 ///
 /// # Errors
 /// The reader's error (a broken file) or the sink's (the warehouse); either stops the rest.
 pub fn run(
     rows: &mut Rows,
     parser: &RowParser<'_>,
+    stamp: Stamp,
     mut sink: impl FnMut(Parsed) -> Result<()>,
 ) -> Result<()> {
     let workers = std::thread::available_parallelism()
@@ -53,14 +57,15 @@ pub fn run(
         .unwrap_or(2)
         .clamp(1, 4);
     let stop = AtomicBool::new(false);
-    let (raw_tx, raw_rx) = sync_channel::<Vec<RawRow>>(workers * 2);
+    let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<RawRow>)>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
-    let (out_tx, out_rx) = sync_channel::<Result<Parsed>>(workers * 2);
+    let (out_tx, out_rx) = sync_channel::<(u64, Result<Parsed>)>(workers * 2);
     std::thread::scope(|s| {
         let stop = &stop;
         let raw_rx = &raw_rx;
 
         let reader = s.spawn(move || -> Result<()> {
+            let mut seq = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 let mut chunk = Vec::with_capacity(CHUNK_ROWS);
                 while chunk.len() < CHUNK_ROWS {
@@ -70,8 +75,11 @@ pub fn run(
                     }
                 }
                 let last = chunk.len() < CHUNK_ROWS;
-                if !chunk.is_empty() && raw_tx.send(chunk).is_err() {
-                    break;
+                if !chunk.is_empty() {
+                    if raw_tx.send((seq, chunk)).is_err() {
+                        break;
+                    }
+                    seq += 1;
                 }
                 if last {
                     break;
@@ -85,23 +93,35 @@ pub fn run(
             s.spawn(move || loop {
                 // A poisoned lock only means another worker panicked; the channel is intact.
                 let next = raw_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                let Ok(chunk) = next else { break };
+                let Ok((seq, chunk)) = next else { break };
                 if stop.load(Ordering::Relaxed) {
                     continue; // drain, so the reader is never left blocked
                 }
-                if out_tx.send(parse_chunk(parser, chunk)).is_err() {
+                if out_tx
+                    .send((seq, parse_chunk(parser, stamp, chunk)))
+                    .is_err()
+                {
                     stop.store(true, Ordering::Relaxed);
                 }
             });
         }
         drop(out_tx);
 
+        // Chunks finish in any order; hold the early ones until their turn.
         let mut result = Ok(());
-        for parsed in out_rx {
-            if result.is_ok() {
+        let mut waiting = BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, parsed) in out_rx {
+            if result.is_err() {
+                continue;
+            }
+            waiting.insert(seq, parsed);
+            while let Some(parsed) = waiting.remove(&next) {
+                next += 1;
                 result = parsed.and_then(&mut sink);
                 if result.is_err() {
                     stop.store(true, Ordering::Relaxed);
+                    break;
                 }
             }
         }
@@ -112,9 +132,9 @@ pub fn run(
     })
 }
 
-fn parse_chunk(parser: &RowParser<'_>, chunk: Vec<RawRow>) -> Result<Parsed> {
+fn parse_chunk(parser: &RowParser<'_>, stamp: Stamp, chunk: Vec<RawRow>) -> Result<Parsed> {
     let mut out = Parsed::default();
-    let mut batch = Batch::with_capacity(chunk.len());
+    let mut batch = Batch::with_capacity(chunk.len(), stamp);
     for raw in chunk {
         if raw.is_blank() && raw.decode_error.is_none() {
             out.blank += 1;
@@ -132,7 +152,7 @@ fn parse_chunk(parser: &RowParser<'_>, chunk: Vec<RawRow>) -> Result<Parsed> {
                 ];
                 out.latest_event = out.latest_event.max(events.into_iter().flatten().max());
                 out.accepted += 1;
-                batch.push(rec);
+                batch.push(rec)?;
             }
             Err(rej) => out.rejections.push(rej),
         }

@@ -408,8 +408,15 @@ impl Rows {
                     Ok(false) => Ok(None),
                     Ok(true) => {
                         *count += 1;
-                        // One record keeps the row in one buffer: no string per cell.
-                        match csv::StringRecord::from_byte_record(record.clone()) {
+                        // One record keeps the row in one buffer: no string per cell. The
+                        // buffer is handed over, and the reader gets a new one of the size
+                        // rows have.
+                        let fresh = csv::ByteRecord::with_capacity(
+                            record.as_slice().len() + 64,
+                            record.len(),
+                        );
+                        match csv::StringRecord::from_byte_record(std::mem::replace(record, fresh))
+                        {
                             Ok(text) => {
                                 let decode_error = (*lossy && text.as_slice().contains('\u{FFFD}')).then(|| {
                                 "the row holds bytes that are not valid in the file's encoding".to_string()
@@ -421,8 +428,9 @@ impl Rows {
                                     decode_error,
                                 }))
                             }
-                            Err(_) => {
-                                let cells = record
+                            Err(e) => {
+                                let cells = e
+                                    .into_byte_record()
                                     .iter()
                                     .map(|f| Cell::Text(String::from_utf8_lossy(f).into_owned()))
                                     .collect();

@@ -1,23 +1,36 @@
-//! Records → Arrow batches → the `stg_rows` staging table (sql/load/stage.sql).
+//! Records → Arrow batches in the layout of the `appeals` table (sql/warehouse/schema.sql).
 //!
 //! Arrow is the fast path into DuckDB: one column at a time instead of one value at a time.
+//! The rows go straight into `appeals` inside the load's transaction, stamped with the load's
+//! id; sql/load/classify.sql then decides which of them stay (see ingest/mod.rs).
 
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDateTime;
 use duckdb::arrow::array::{
-    ArrayRef, BooleanBuilder, Int32Builder, Int64Builder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Int32Builder, StringBuilder, TimestampMicrosecondBuilder,
 };
 use duckdb::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use duckdb::arrow::record_batch::RecordBatch;
 
 use super::row::Record;
 
-/// Column builders in the order of `stg_rows`.
+/// What every row of one load carries besides its own values.
+#[derive(Debug, Clone, Copy)]
+pub struct Stamp {
+    /// The load's id in the ledger.
+    pub load_id: i32,
+    /// The extract's moment, when known before reading: the state time of rows without an
+    /// update time of their own. When `None` such rows get their accepted time for now, and
+    /// the load sets the real moment once the file has been read.
+    pub as_of: Option<NaiveDateTime>,
+}
+
+/// Column builders in the order of `appeals`.
 pub struct Batch {
-    source_row: Int64Builder,
+    stamp: Stamp,
+    ids: Vec<Int32Builder>,
     text: Vec<StringBuilder>,
     times: Vec<TimestampMicrosecondBuilder>,
     ints: Vec<Int32Builder>,
@@ -25,9 +38,8 @@ pub struct Batch {
     len: usize,
 }
 
-/// The columns of `stg_rows`, in order, and their kind.
+/// The columns of `appeals`, in order, and their kind.
 const COLUMNS: &[(&str, Kind)] = &[
-    ("source_row", Kind::Row),
     ("ticket_id", Kind::Text(0)),
     ("channel", Kind::Text(1)),
     ("accepted_at", Kind::Time(0)),
@@ -64,12 +76,15 @@ const COLUMNS: &[(&str, Kind)] = &[
     ("reopened", Kind::Flag(2)),
     ("supervised", Kind::Flag(3)),
     ("updated_at", Kind::Time(6)),
+    ("state_at", Kind::Time(7)),
     ("state_hash", Kind::Text(23)),
+    ("load_id", Kind::Id(0)),
+    ("source_row", Kind::Id(1)),
 ];
 
 #[derive(Clone, Copy)]
 enum Kind {
-    Row,
+    Id(usize),
     Text(usize),
     Time(usize),
     Int(usize),
@@ -81,14 +96,15 @@ fn micros(t: NaiveDateTime) -> i64 {
 }
 
 impl Batch {
-    /// Empty builders sized for `rows` rows.
-    pub fn with_capacity(rows: usize) -> Batch {
+    /// Empty builders sized for `rows` rows of the load `stamp` describes.
+    pub fn with_capacity(rows: usize, stamp: Stamp) -> Batch {
         Batch {
-            source_row: Int64Builder::with_capacity(rows),
+            stamp,
+            ids: (0..2).map(|_| Int32Builder::with_capacity(rows)).collect(),
             text: (0..24)
                 .map(|_| StringBuilder::with_capacity(rows, rows * 16))
                 .collect(),
-            times: (0..7)
+            times: (0..8)
                 .map(|_| TimestampMicrosecondBuilder::with_capacity(rows))
                 .collect(),
             ints: (0..2).map(|_| Int32Builder::with_capacity(rows)).collect(),
@@ -105,8 +121,19 @@ impl Batch {
     }
 
     /// Adds one record.
-    pub fn push(&mut self, r: Record) {
-        self.source_row.append_value(r.source_row as i64);
+    ///
+    /// # Errors
+    /// When the row number does not fit the table's `source_row` (a file of over 2^31 lines).
+    pub fn push(&mut self, r: Record) -> Result<()> {
+        let row = i32::try_from(r.source_row).with_context(|| {
+            format!(
+                "row {} is past the 2 147 483 647 lines one file may have; split the file",
+                r.source_row
+            )
+        })?;
+        self.ids[0].append_value(self.stamp.load_id);
+        self.ids[1].append_value(row);
+        let state_at = r.updated_at.or(self.stamp.as_of).unwrap_or(r.accepted_at);
         let [l1, l2, l3] = r.category_levels;
         let texts: [Option<String>; 24] = [
             Some(r.ticket_id),
@@ -145,6 +172,7 @@ impl Batch {
             r.closed_at,
             r.callback_at,
             r.updated_at,
+            Some(state_at),
         ];
         for (b, v) in self.times.iter_mut().zip(times) {
             b.append_option(v.map(micros));
@@ -159,6 +187,7 @@ impl Batch {
             b.append_option(v);
         }
         self.len += 1;
+        Ok(())
     }
 
     /// Builds the batch and resets the builders.
@@ -167,7 +196,7 @@ impl Batch {
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(COLUMNS.len());
         for (name, kind) in COLUMNS {
             let (dt, array): (DataType, ArrayRef) = match *kind {
-                Kind::Row => (DataType::Int64, Arc::new(self.source_row.finish())),
+                Kind::Id(i) => (DataType::Int32, Arc::new(self.ids[i].finish())),
                 Kind::Text(i) => (DataType::Utf8, Arc::new(self.text[i].finish())),
                 Kind::Time(i) => (
                     DataType::Timestamp(TimeUnit::Microsecond, None),

@@ -179,3 +179,36 @@ fn duplicate_rows_within_a_file_resolve_by_update_time_or_are_rejected() {
     assert!(reason.contains("rows 3, 7"), "{reason}");
     assert!(s.rejects_csv.as_ref().unwrap().exists());
 }
+
+#[test]
+fn without_a_date_in_its_name_an_extract_stands_for_its_latest_event() {
+    let t = TestWs::new();
+    let files = generate(
+        &t.dir.path().join("x"),
+        "2024-02",
+        "2024-02",
+        120,
+        Format::Csv,
+        21,
+    );
+    let plain = t.dir.path().join("export.csv");
+    std::fs::copy(&files[0], &plain).unwrap();
+    let s = loaded(&t.load(&[plain])[0]).clone();
+    assert_eq!(s.as_of_source, "latest time in the file");
+    let latest = t.count(
+        "select epoch_ms(max(greatest(accepted_at, coalesce(dispatched_at, accepted_at), \
+         coalesce(signed_at, accepted_at), coalesce(closed_at, accepted_at), \
+         coalesce(callback_at, accepted_at), coalesce(updated_at, accepted_at)))) from appeals",
+    );
+    assert_eq!(s.as_of.and_utc().timestamp_millis(), latest, "{s:?}");
+    // Rows without an update time of their own carry the extract's moment as their state.
+    assert!(t.count("select count(*) from appeals where updated_at is null") > 0);
+    assert_eq!(
+        t.count(&format!(
+            "select count(*) from appeals where state_at <> coalesce(updated_at, \
+             epoch_ms({}::bigint))",
+            latest
+        )),
+        0
+    );
+}

@@ -74,6 +74,54 @@ fn xlsx_round_trip_equals_csv() {
 }
 
 #[test]
+fn a_workbook_split_over_two_sheets_loads_each_row_once() {
+    // Exports over a sheet's size, or by district, come as several sheets whose row numbers
+    // each start again at 2: rows must still be told apart by more than their number.
+    let dir = tempfile::tempdir().unwrap();
+    let files = generate(dir.path(), "2024-02", "2024-02", 150, Format::Csv, 14);
+    let (header, rows) = read_csv(&files[0]);
+    let half = rows.len() / 2;
+    let id = header.iter().position(|h| h == "工单编号").unwrap();
+    // The second sheet also repeats the first sheet's first ticket, identically: one copy wins.
+    let mut second: Vec<Vec<String>> = rows[half..].to_vec();
+    second.push(rows[0].clone());
+    let xlsx = dir.path().join("12345热线工单_2024-02.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for part in [&rows[..half], &second[..]] {
+        let sheet = book.add_worksheet();
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string(0, c as u16, h).unwrap();
+        }
+        for (r, row) in part.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write_string(r as u32 + 1, c as u16, v).unwrap();
+            }
+        }
+    }
+    book.save(&xlsx).unwrap();
+
+    let a = TestWs::new();
+    a.load(&files);
+    let b = TestWs::new();
+    let s = loaded(&b.load(&[xlsx])[0]).clone();
+    assert_eq!(s.sheets.len(), 2, "{:?}", s.sheets);
+    assert_eq!(s.rows_read, rows.len() as u64 + 1);
+    assert_eq!(
+        (s.inserted, s.unchanged, s.superseded, s.rejected),
+        (rows.len() as u64, 1, 1, 0)
+    );
+    assert_eq!(b.count("select count(*) from appeals"), rows.len() as i64);
+    assert_eq!(
+        b.count(&format!(
+            "select count(*) from appeals where ticket_id = '{}'",
+            rows[0][id]
+        )),
+        1
+    );
+    assert_eq!(a.content_hash(), b.content_hash());
+}
+
+#[test]
 fn generated_files_of_every_format_load_cleanly() {
     for format in [Format::Xlsx, Format::Csv, Format::CsvGbk] {
         let t = TestWs::new();

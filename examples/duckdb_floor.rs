@@ -1,0 +1,45 @@
+//! The ingest benchmark's floor: the storage work that `rexian ingest` must do by the issue's
+//! own terms, done by DuckDB alone with no checking or masking at all. It reads a CSV extract
+//! into a table of a persistent database file (committed), then writes that table to one
+//! Parquet partition in a fixed order, as the lake needs for same-bytes output.
+//!
+//! Usage: duckdb_floor INPUT.csv WORK_DIR
+
+use std::time::Instant;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (input, dir) = match (args.get(1), args.get(2)) {
+        (Some(i), Some(d)) => (i, std::path::PathBuf::from(d)),
+        _ => return Err("usage: duckdb_floor INPUT.csv WORK_DIR".into()),
+    };
+    std::fs::create_dir_all(&dir)?;
+    let db = dir.join("floor.duckdb");
+    let _ = std::fs::remove_file(&db);
+    let _ = std::fs::remove_file(dir.join("floor.duckdb.wal"));
+    let lake = dir.join("floor.parquet");
+    let q = |s: &str| s.replace('\'', "''");
+    let started = Instant::now();
+    let conn = duckdb::Connection::open(&db)?;
+    conn.execute_batch(&format!(
+        "create table appeals as select * from read_csv('{}', header = true, all_varchar = true)",
+        q(input)
+    ))?;
+    let stored = started.elapsed().as_secs_f64();
+    let first: String = conn.query_row(
+        "select column_name from (describe appeals) limit 1",
+        [],
+        |r| r.get(0),
+    )?;
+    conn.execute_batch(&format!(
+        "copy (select * from appeals order by \"{}\") to '{}' (format parquet, compression zstd, row_group_size 122880)",
+        first.replace('"', "\"\""),
+        q(&lake.display().to_string())
+    ))?;
+    drop(conn);
+    println!(
+        "duckdb floor: table {stored:.2} s, then sorted Parquet: {:.2} s in all",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
