@@ -107,6 +107,17 @@ pub enum FileError {
         /// The file.
         path: PathBuf,
     },
+    /// The file grew or shrank while it was read: probably still being copied.
+    #[error("{}: the file changed while it was being loaded ({before} bytes, then {after}); \
+             nothing was loaded. Load it again once it is completely copied", path.display())]
+    Changed {
+        /// The file.
+        path: PathBuf,
+        /// Its size when the load began.
+        before: u64,
+        /// Its size as hashed.
+        after: u64,
+    },
     /// Every data row was rejected, so nothing is loaded.
     #[error("{}: none of its {rows} data rows can be loaded, so the file is refused. The first \
              problems:\n{sample}\nAll rejected rows with their reasons: {}", path.display(), rejects.display())]

@@ -274,14 +274,14 @@ impl<'a> Loader<'a> {
             |r| r.get(0),
         )?;
         let hashing = if seen_size && !self.opts.force {
-            let (sha, _) = hash_file(path)?;
+            let (sha, bytes) = hash_file(path)?;
             if let Some(load_id) = self.earlier_load(&sha)? {
                 return Ok(Outcome::AlreadyLoaded {
                     path: path.into(),
                     load_id,
                 });
             }
-            Hashing::Done(sha)
+            Hashing::Done(sha, bytes)
         } else {
             let owned = path.to_path_buf();
             Hashing::Running(std::thread::spawn(move || hash_file(&owned)))
@@ -426,24 +426,41 @@ impl<'a> Loader<'a> {
             rows_read,
             "read, checked and staged"
         );
-        let sha256 = match hashing {
-            Hashing::Done(sha) => sha,
-            Hashing::Running(thread) => {
-                let (sha, _) = thread
-                    .join()
-                    .map_err(|_| anyhow::anyhow!("the hashing thread failed"))??;
-                if !self.opts.force {
-                    if let Some(load_id) = Self::earlier_load_in(&tx, &sha)? {
-                        drop(tx);
-                        return Ok(Outcome::AlreadyLoaded {
-                            path: path.into(),
-                            load_id,
-                        });
-                    }
-                }
-                sha
-            }
+        // Fault injection for the tests: the file grows while it loads, as a copy in progress does.
+        if std::env::var("REXIAN_FAULT").as_deref() == Ok("grow-during-load") {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().append(true).open(path)?;
+            f.write_all(b"\n")?;
+        }
+        let (sha256, hashed) = match hashing {
+            Hashing::Done(sha, hashed) => (sha, hashed),
+            Hashing::Running(thread) => thread
+                .join()
+                .map_err(|_| anyhow::anyhow!("the hashing thread failed"))??,
         };
+        // A file still being copied in would load as a prefix of itself: what was read must be
+        // the whole file, and the file must be as it was when the load began.
+        let now_bytes = std::fs::metadata(path)
+            .map_err(|e| FileError::io(path, e))?
+            .len();
+        if hashed != bytes || now_bytes != bytes {
+            drop(tx);
+            return Err(FileError::Changed {
+                path: path.into(),
+                before: bytes,
+                after: if hashed != bytes { hashed } else { now_bytes },
+            }
+            .into());
+        }
+        if !self.opts.force {
+            if let Some(load_id) = Self::earlier_load_in(&tx, &sha256)? {
+                drop(tx);
+                return Ok(Outcome::AlreadyLoaded {
+                    path: path.into(),
+                    load_id,
+                });
+            }
+        }
         // Sheets are read one after the other; the clerk reads rejects in row order.
         rejections.sort_by_key(|r| r.row);
         if rows_read == 0 {
@@ -761,7 +778,7 @@ pub fn as_of_from_name(path: &Path) -> Option<NaiveDateTime> {
 
 /// A file's SHA-256: known before the load, or being computed beside it.
 enum Hashing {
-    Done(String),
+    Done(String, u64),
     Running(std::thread::JoinHandle<Result<(String, u64)>>),
 }
 

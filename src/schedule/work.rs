@@ -266,6 +266,12 @@ fn load_inbox(ws: &Workspace, files: &[PathBuf], stop: &AtomicBool) -> Result<Do
                 done.outputs
                     .push(format!("rejected: {name} → {}", to.display()));
             }
+            Err(error) if matches!(error.downcast_ref(), Some(FileError::Changed { .. })) => {
+                // Still being copied in: it stays in the inbox and is loaded once it settles.
+                tracing::warn!(file = %name, "left in the inbox: {error:#}");
+                done.outputs
+                    .push(format!("still changing, left in the inbox: {name}"));
+            }
             Err(error) if error.downcast_ref::<FileError>().is_some() => {
                 let to = reject(f, &rejected, &error)?;
                 tracing::warn!(file = %name, "refused and moved to {}: {error:#}", to.display());

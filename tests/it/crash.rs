@@ -123,3 +123,41 @@ fn a_crash_between_commit_and_lake_write_is_repaired_by_the_next_run() {
         "the file was not loaded twice"
     );
 }
+
+#[test]
+fn a_file_that_grows_while_it_loads_is_refused_and_loads_once_complete() {
+    // A copy still in progress reads as a prefix of the file: it must not load as if whole.
+    let t = TestWs::new();
+    let files = generate(
+        &t.dir.path().join("x"),
+        "2024-01",
+        "2024-01",
+        80,
+        Format::Csv,
+        54,
+    );
+    let out = rexian(&t)
+        .arg(&files[0])
+        .env("REXIAN_FAULT", "grow-during-load")
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("changed while it was being loaded"),
+        "{stderr}"
+    );
+    assert_eq!(t.count("select count(*) from load_ledger"), 0);
+    assert_eq!(t.count("select count(*) from appeals"), 0);
+
+    // Complete now (one more blank line at the end): it loads, every row accounted for.
+    let out = rexian(&t).arg(&files[0]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, rows) = read_csv(&files[0]);
+    assert_eq!(t.count("select count(*) from appeals"), rows.len() as i64);
+}

@@ -193,6 +193,32 @@ fn the_inbox_is_loaded_archived_or_rejected_and_the_monthly_report_appears() {
 }
 
 #[test]
+fn an_extract_still_being_copied_stays_in_the_inbox_until_it_is_complete() {
+    let t = daemon_ws("quarterly = \"\"\npilot_summary = \"\"");
+    let files = drop_months(&t, "2024-01", "2024-01", 100);
+    // The fault makes the file grow while it loads, as a copy in progress does.
+    let out = ok(&run_at(
+        &t,
+        "2024-02-01 07:00:00",
+        &["run", "inbox"],
+        &[("REXIAN_FAULT", "grow-during-load")],
+    ));
+    assert!(out.contains("still changing, left in the inbox"), "{out}");
+    assert_eq!(
+        names(&inbox(&t)),
+        [files[0].file_name().unwrap().to_string_lossy().into_owned()]
+    );
+    assert!(names(&t.root().join("rejected")).is_empty());
+    assert_eq!(t.count("select count(*) from load_ledger"), 0);
+
+    // The next pass finds it complete and loads it.
+    let out = ok(&run_at(&t, "2024-02-01 07:10:00", &["run", "inbox"], &[]));
+    assert!(out.contains("load 1"), "{out}");
+    assert!(names(&inbox(&t)).is_empty());
+    assert_eq!(t.count("select count(*) from load_ledger"), 1);
+}
+
+#[test]
 fn a_month_of_downtime_is_caught_up_once_per_period_oldest_first() {
     let t = daemon_ws("quarterly = \"\"\npilot_summary = \"\"\npush_list = \"\"");
     drop_months(&t, "2024-01", "2024-04", 200);
