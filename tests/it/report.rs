@@ -37,11 +37,7 @@ fn the_monthly_report_prints_the_indicators_figures() {
         "--out",
         out_a.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let pdf = out_a.join("2024年02月 行政执法监督12345热线数据分析月报.pdf");
     let text = pdftotext(&pdf);
     for heading in [
@@ -214,11 +210,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let path = std::path::PathBuf::from(String::from_utf8_lossy(&run.stdout).trim().to_string());
     assert!(
         path.ends_with(format!(
@@ -264,11 +256,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     assert!(pdftotext(std::path::Path::new(
         String::from_utf8_lossy(&run.stdout).trim()
     ))
@@ -288,11 +276,7 @@ fn a_regions_report_carries_its_name_and_its_own_figures() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let text = pdftotext(&out.join("2024年第1季度 兖州区行政执法监督12345热线数据分析季报.pdf"));
     let json = t.run(&[
         "indicators",
@@ -330,11 +314,7 @@ fn report_all_writes_every_report_due_for_the_year() {
     let t = sample_ws();
     let out = t.dir.path().join("all");
     let run = t.run(&["report", "all", "2024", "--out", out.to_str().unwrap()]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let listed: Vec<String> = String::from_utf8_lossy(&run.stdout)
         .lines()
         .map(String::from)
@@ -353,11 +333,7 @@ fn report_all_writes_every_report_due_for_the_year() {
     // A quarter: its three months and the quarter itself, city-wide and for each pilot unit.
     let q = t.dir.path().join("q");
     let run = t.run(&["report", "all", "2024Q1", "--out", q.to_str().unwrap()]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let mut names: Vec<String> = std::fs::read_dir(&q)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -388,11 +364,7 @@ fn charts_pdf_a_font_roles_and_the_offices_own_wording() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let pdf = out.join("2023—2024试点年度 行政执法监督与12345热线联动试点工作总结.pdf");
     // pdftotext puts spaces between Chinese and digits.
     let text = pdftotext(&pdf).replace(' ', "");
@@ -423,11 +395,7 @@ fn charts_pdf_a_font_roles_and_the_offices_own_wording() {
             "--out",
             dir.to_str().unwrap(),
         ]);
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        ok(&run);
     }
     let name = "2024年03月 行政执法监督12345热线数据分析月报.pdf";
     let pdf_a = std::fs::read(a.join(name)).unwrap();
@@ -469,11 +437,7 @@ fn charts_pdf_a_font_roles_and_the_offices_own_wording() {
     .unwrap();
     let c = t.dir.path().join("sans");
     let run = t.run(&["report", "monthly", "2024-03", "--out", c.to_str().unwrap()]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let f = fonts(&c);
     assert!(
         f.contains("NotoSansCJK") && !f.contains("NotoSerifCJK"),

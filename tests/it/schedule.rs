@@ -55,17 +55,6 @@ fn run_at(t: &TestWs, now: &str, args: &[&str], env: &[(&str, &str)]) -> Output 
     c.output().unwrap()
 }
 
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn spawn_daemon(t: &TestWs, now: &str, env: &[(&str, &str)]) -> Child {
     let mut c = Command::new(bin());
     c.arg("-w")

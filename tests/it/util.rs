@@ -183,3 +183,16 @@ pub fn sample_ws() -> TestWs {
     );
     t
 }
+
+/// Asserts that a run of the binary succeeded (showing its output when not) and returns its
+/// standard output.
+pub fn ok(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "status {:?}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
