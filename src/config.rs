@@ -354,16 +354,10 @@ impl Config {
 
     fn validate_schedule(&self) -> Result<()> {
         let s = &self.schedule;
-        for (name, expr) in [
-            ("inbox", &s.inbox),
-            ("monthly", &s.monthly),
-            ("quarterly", &s.quarterly),
-            ("pilot_summary", &s.pilot_summary),
-            ("push_list", &s.push_list),
-        ] {
-            if !expr.trim().is_empty() {
+        for job in crate::schedule::Job::ALL {
+            if let Some(expr) = job.cron(self) {
                 crate::schedule::parse_cron(expr)
-                    .with_context(|| format!("[schedule] {name} = {expr:?}"))?;
+                    .with_context(|| format!("[schedule] {} = {expr:?}", job.name()))?;
             }
         }
         if !s.since.trim().is_empty() && s.since.parse::<YearMonth>().is_err() {

@@ -41,6 +41,14 @@ pub mod warehouse;
 /// The version recorded in the load ledger and on every report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Whether the crash and failure tests asked for the fault `name` through the environment
+/// variable `REXIAN_FAULT`: `after-commit` (ingest dies between its commit and the lake),
+/// `grow-during-load` (the file grows while it loads), `fail-job:JOB` (that scheduled job
+/// fails every time).
+pub fn fault(name: &str) -> bool {
+    std::env::var("REXIAN_FAULT").is_ok_and(|f| f == name)
+}
+
 /// Exit status for bad input: a file or argument value the user must fix.
 pub const EXIT_BAD_INPUT: u8 = 3;
 

@@ -56,9 +56,7 @@ pub fn print_tables(frames: &[Frame]) {
             println!("（无）\n");
             continue;
         }
-        let mut t = comfy_table::Table::new();
-        t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-        t.set_header(f.columns.clone());
+        let mut t = table(f.columns.clone());
         for row in &f.rows {
             t.add_row(
                 row.iter()
@@ -155,6 +153,14 @@ fn json_value(v: &Value) -> serde_json::Value {
         Value::List(items) => items.iter().map(json_value).collect(),
         other => value_text(other).into(),
     }
+}
+
+/// A terminal table in the house style (borders only) with its header row.
+pub fn table(header: impl Into<comfy_table::Row>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
+    t.set_header(header);
+    t
 }
 
 /// The rows of one frame as a pretty JSON array of objects (NULL as null).

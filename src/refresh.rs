@@ -230,17 +230,7 @@ pub fn rebuild(ws: &Workspace) -> Result<(Vec<Built>, Vec<crate::check::CheckOut
         );
     }
     let reference = crate::reference::Reference::load(ws.reference_dir().as_deref())?;
-    let mut conn = crate::warehouse::open(
-        &ws.warehouse_path(),
-        crate::warehouse::Access::ReadWrite,
-        crate::warehouse::LOCK_WAIT,
-    )?;
-    crate::warehouse::apply_settings(&conn, &ws.config.warehouse)?;
-    {
-        let tx = conn.transaction()?;
-        crate::warehouse::sync_reference(&tx, &reference)?;
-        tx.commit()?;
-    }
+    let mut conn = crate::warehouse::open_for_writing(ws, &reference)?;
     let built = refresh(&mut conn, &ws.config)?;
     let through: i64 = conn.query_row(
         "select coalesce(max(load_id), 0) from load_ledger",

@@ -82,6 +82,24 @@ pub fn open(path: &Path, access: Access, wait: Duration) -> Result<Connection> {
     }
 }
 
+/// Opens the workspace's warehouse for writing (waiting [`LOCK_WAIT`] for another writer),
+/// with its engine settings, and rebuilds the reference dimensions from `reference`: what
+/// every writer (a load, a refresh) needs first.
+///
+/// # Errors
+/// When the warehouse cannot be opened or the reference data not written.
+pub fn open_for_writing(
+    ws: &crate::config::Workspace,
+    reference: &Reference,
+) -> Result<Connection> {
+    let mut conn = open(&ws.warehouse_path(), Access::ReadWrite, LOCK_WAIT)?;
+    apply_settings(&conn, &ws.config.warehouse)?;
+    let tx = conn.transaction()?;
+    sync_reference(&tx, reference)?;
+    tx.commit()?;
+    Ok(conn)
+}
+
 /// Applies the workspace's engine settings to a connection.
 ///
 /// # Errors

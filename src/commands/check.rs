@@ -22,9 +22,7 @@ pub fn run(ws: &Workspace) -> Result<Status> {
 
 /// Prints the outcomes: a table, then each failing check with its sample rows.
 pub fn report(outcomes: &[check::CheckOutcome]) -> Status {
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-    table.set_header(["check", "result", "what it asserts"]);
+    let mut table = crate::output::table(["check", "result", "what it asserts"]);
     for o in outcomes {
         let result = if o.passed() {
             "pass".to_string()
@@ -37,9 +35,7 @@ pub fn report(outcomes: &[check::CheckOutcome]) -> Status {
     let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
     for o in &failed {
         println!("\n{} — {} offending row(s); the first:", o.name, o.failing);
-        let mut t = comfy_table::Table::new();
-        t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-        t.set_header(o.columns.clone());
+        let mut t = crate::output::table(o.columns.clone());
         for r in &o.sample {
             t.add_row(r.clone());
         }

@@ -28,9 +28,7 @@ pub fn run(ws: &Workspace, paths: &[PathBuf], opts: Options) -> Result<(Status, 
     let mut loader = Loader::open(ws, opts)?;
     let (outcomes, lake) = loader.load_all(&files)?;
     let mut status = Status::Success;
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-    table.set_header([
+    let mut table = crate::output::table([
         "文件 file",
         "读取 read",
         "新增 inserted",

@@ -34,9 +34,7 @@ pub fn run(ws: &Workspace, limit: usize) -> Result<()> {
             r.get::<_, String>(9)?,
         ])
     })?;
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-    table.set_header([
+    let mut table = crate::output::table([
         "load",
         "文件 file",
         "as of",

@@ -12,9 +12,7 @@ use crate::refresh;
 /// When the warehouse cannot be opened or a model fails to build.
 pub fn run(ws: &Workspace) -> Result<Status> {
     let (built, outcomes) = refresh::rebuild(ws)?;
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-    table.set_header(["model", "layer", "kept as", "rows", "seconds"]);
+    let mut table = crate::output::table(["model", "layer", "kept as", "rows", "seconds"]);
     for b in &built {
         table.add_row([
             b.name.clone(),

@@ -60,15 +60,13 @@ pub fn run(ws: &Workspace, job: &str, period: Option<&str>, force: bool) -> Resu
         (None, _) => Trigger::Manual,
     };
     held.note(&format!("rexian run: {job} {period}"));
-    let settle_all = job == Job::Inbox;
-    let (status, done, error) = if settle_all {
+    let mut ws = ws.clone();
+    if job == Job::Inbox {
         // By hand, every file in the inbox is meant, settled or not.
-        let mut ws = ws.clone();
         ws.config.schedule.settle_seconds = 0;
-        work::attempt(&ws, &clock, job, &period, trigger, &AtomicBool::new(false))?
-    } else {
-        work::attempt(ws, &clock, job, &period, trigger, &AtomicBool::new(false))?
-    };
+    }
+    let (status, done, error) =
+        work::attempt(&ws, &clock, job, &period, trigger, &AtomicBool::new(false))?;
     for o in &done.outputs {
         println!("{o}");
     }

@@ -39,9 +39,7 @@ pub struct Request {
 pub fn run(ws: &Workspace, req: &Request) -> Result<()> {
     if req.list {
         let queries = shell::saved_queries(ws)?;
-        let mut t = comfy_table::Table::new();
-        t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-        t.set_header(["query", "what it answers", "parameters", "from"]);
+        let mut t = crate::output::table(["query", "what it answers", "parameters", "from"]);
         for q in &queries {
             t.add_row([
                 q.name.clone(),

@@ -2,7 +2,6 @@
 //! done, and the failures with their errors.
 
 use anyhow::Result;
-use comfy_table::Table;
 
 use crate::config::Workspace;
 use crate::schedule::daemon::local;
@@ -49,9 +48,7 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
     };
     let (plan, runs) = work::read_plan(&conn, ws, &clock)?;
 
-    let mut jobs = Table::new();
-    jobs.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-    jobs.set_header([
+    let mut jobs = crate::output::table([
         "job",
         "cron",
         "next wake-up",
@@ -92,9 +89,7 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
     if open.is_empty() {
         println!("due and not done: nothing");
     } else {
-        let mut t = Table::new();
-        t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-        t.set_header([
+        let mut t = crate::output::table([
             "due and not done",
             "period",
             "due since",
@@ -155,9 +150,7 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
     }
 
     if recent > 0 && !runs.is_empty() {
-        let mut t = Table::new();
-        t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-        t.set_header([
+        let mut t = crate::output::table([
             "run",
             "job",
             "period",

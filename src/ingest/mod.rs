@@ -183,17 +183,9 @@ impl<'a> Loader<'a> {
             &ws.config.masking.key_env,
             &ws.path(&ws.config.masking.key_file),
         )?;
-        let mut conn = warehouse::open(
-            &ws.warehouse_path(),
-            warehouse::Access::ReadWrite,
-            warehouse::LOCK_WAIT,
-        )?;
-        warehouse::apply_settings(&conn, &ws.config.warehouse)?;
         // The reference dimensions depend on the reference files, not on the extracts:
-        // rebuild them once per run, not once per file.
-        let tx = conn.transaction()?;
-        warehouse::sync_reference(&tx, &reference)?;
-        tx.commit()?;
+        // rebuilt once per run, not once per file.
+        let conn = warehouse::open_for_writing(ws, &reference)?;
         Ok(Loader {
             ws,
             reference,
@@ -239,7 +231,7 @@ impl<'a> Loader<'a> {
             outcomes.push(outcome);
         }
         // Fault injection for the crash tests: die after the loads committed, before the lake.
-        if std::env::var("REXIAN_FAULT").as_deref() == Ok("after-commit") {
+        if crate::fault("after-commit") {
             std::process::abort();
         }
         let report = self.sync_lake()?;
@@ -275,7 +267,7 @@ impl<'a> Loader<'a> {
         )?;
         let hashing = if seen_size && !self.opts.force {
             let (sha, bytes) = hash_file(path)?;
-            if let Some(load_id) = self.earlier_load(&sha)? {
+            if let Some(load_id) = earlier_load(&self.conn, &sha)? {
                 return Ok(Outcome::AlreadyLoaded {
                     path: path.into(),
                     load_id,
@@ -427,7 +419,7 @@ impl<'a> Loader<'a> {
             "read, checked and staged"
         );
         // Fault injection for the tests: the file grows while it loads, as a copy in progress does.
-        if std::env::var("REXIAN_FAULT").as_deref() == Ok("grow-during-load") {
+        if crate::fault("grow-during-load") {
             use std::io::Write;
             let mut f = std::fs::OpenOptions::new().append(true).open(path)?;
             f.write_all(b"\n")?;
@@ -453,7 +445,7 @@ impl<'a> Loader<'a> {
             .into());
         }
         if !self.opts.force {
-            if let Some(load_id) = Self::earlier_load_in(&tx, &sha256)? {
+            if let Some(load_id) = earlier_load(&tx, &sha256)? {
                 drop(tx);
                 return Ok(Outcome::AlreadyLoaded {
                     path: path.into(),
@@ -645,19 +637,6 @@ impl<'a> Loader<'a> {
         Ok(Outcome::Loaded(Box::new(summary)))
     }
 
-    /// The first load of a file with these bytes, if any.
-    fn earlier_load(&self, sha256: &str) -> Result<Option<i32>> {
-        Self::earlier_load_in(&self.conn, sha256)
-    }
-
-    fn earlier_load_in(conn: &Connection, sha256: &str) -> Result<Option<i32>> {
-        Ok(conn.query_row(
-            "select min(load_id) from load_ledger where file_sha256 = ?",
-            params![sha256],
-            |r| r.get(0),
-        )?)
-    }
-
     /// Writes the rejects of a file none of whose rows can be loaded to
     /// `loads/refused-<sha>/rejects.csv` and builds the error that says so.
     fn refuse_all(
@@ -774,6 +753,15 @@ pub fn as_of_from_name(path: &Path) -> Option<NaiveDateTime> {
         None => ym.last_day(),
     };
     day.and_hms_opt(23, 59, 59)
+}
+
+/// The first load of a file with these bytes, if any.
+fn earlier_load(conn: &Connection, sha256: &str) -> Result<Option<i32>> {
+    Ok(conn.query_row(
+        "select min(load_id) from load_ledger where file_sha256 = ?",
+        params![sha256],
+        |r| r.get(0),
+    )?)
 }
 
 /// A file's SHA-256: known before the load, or being computed beside it.

@@ -170,6 +170,11 @@ pub struct Closing {
     pub plan: Table,
 }
 
+/// Column `i` of a result as a chart's series (a gap where a cell is not a number).
+fn series(f: &Frame, i: usize) -> Vec<Option<f64>> {
+    f.rows.iter().map(|r| as_number(&r[i])).collect()
+}
+
 /// 排名变动: how the departments' ranks moved since the period before.
 #[derive(Debug, Clone, Serialize)]
 pub struct Movement {
@@ -783,9 +788,7 @@ fn charts(
     let family = world::chart_family(&font_store(ws), &ws.config.report.fonts.heading);
     let mut out = Charts::default();
     let mut svgs = Vec::new();
-    let mut n = 0;
     let mut add = |slot: &mut Option<Figure>, name: &str, caption: String, svg: String| {
-        n += 1;
         let path = format!("/charts/{name}.svg");
         svgs.push((path.clone(), svg.into_bytes()));
         *slot = Some(Figure { path, caption });
@@ -812,13 +815,7 @@ fn charts(
     )?;
     if trend.rows.len() >= 2 {
         let labels: Vec<String> = trend.rows.iter().map(|r| display(&r[0], false)).collect();
-        let col = |i: usize| {
-            trend
-                .rows
-                .iter()
-                .map(|r| as_number(&r[i]))
-                .collect::<Vec<_>>()
-        };
+        let col = |i: usize| series(&trend, i);
         add(
             &mut out.volume,
             "volume",
@@ -906,13 +903,7 @@ fn charts(
             // The months are yy.mm: the pilot starts at the first one not before its start.
             let start = c.start.first_day().format("%y.%m").to_string();
             let pilot_at = labels.iter().position(|l| *l >= start).unwrap_or(0);
-            let col = |i: usize| {
-                pilot
-                    .rows
-                    .iter()
-                    .map(|r| as_number(&r[i]))
-                    .collect::<Vec<_>>()
-            };
+            let col = |i: usize| series(&pilot, i);
             add(
                 &mut out.pilot,
                 "pilot",

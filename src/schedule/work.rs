@@ -130,10 +130,8 @@ pub fn attempt(
 /// Whatever stops the job: a missing period, a failing report, a warehouse failure.
 pub fn execute(ws: &Workspace, job: Job, period: &str, stop: &AtomicBool) -> Result<Done> {
     // Fault injection for the scheduler's tests: this job fails every time.
-    if let Ok(fault) = std::env::var("REXIAN_FAULT") {
-        if fault.strip_prefix("fail-job:") == Some(job.name()) {
-            anyhow::bail!("injected failure of the {job} job (REXIAN_FAULT)");
-        }
+    if crate::fault(&format!("fail-job:{}", job.name())) {
+        anyhow::bail!("injected failure of the {job} job (REXIAN_FAULT)");
     }
     match job {
         Job::Inbox => {

@@ -268,34 +268,34 @@ pub fn interactive(session: &mut Session, access: Access) -> Result<()> {
                     eprintln!("error: {e:#}");
                     continue;
                 }
+                let mut quit = false;
                 if input.trim_start().starts_with('.') {
-                    let next = dot_command(session, &input, &sink);
-                    if let Err(e) = session.release() {
-                        eprintln!("error: {e:#}");
-                    }
-                    match next {
-                        Ok(Next::Quit) => break,
+                    match dot_command(session, &input, &sink) {
+                        Ok(Next::Quit) => quit = true,
                         Ok(Next::Continue) => {}
                         Err(e) => eprintln!("error: {e:#}"),
                     }
-                    continue;
-                }
-                for stmt in split_statements(&input) {
-                    match session.execute(&stmt) {
-                        Ok(o) => {
-                            if let Err(e) = show(session, &o, &sink) {
-                                eprintln!("error: {e:#}");
+                } else {
+                    for stmt in split_statements(&input) {
+                        match session.execute(&stmt) {
+                            Ok(o) => {
+                                if let Err(e) = show(session, &o, &sink) {
+                                    eprintln!("error: {e:#}");
+                                }
                             }
-                        }
-                        Err(e) => {
-                            eprintln!("error: {e:#}");
-                            break;
+                            Err(e) => {
+                                eprintln!("error: {e:#}");
+                                break;
+                            }
                         }
                     }
                 }
                 // Back at the prompt: let a writer in while the analyst reads.
                 if let Err(e) = session.release() {
                     eprintln!("error: {e:#}");
+                }
+                if quit {
+                    break;
                 }
             }
             Err(ReadlineError::Interrupted) => continue,

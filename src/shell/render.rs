@@ -117,9 +117,7 @@ fn timing(session: &Session, o: &Outcome) -> String {
 pub fn format_frame(f: &Frame, format: ShellFormat) -> Result<String> {
     Ok(match format {
         ShellFormat::Table => {
-            let mut t = comfy_table::Table::new();
-            t.load_style(comfy_table::presets::UTF8_BORDERS_ONLY);
-            t.set_header(f.columns.clone());
+            let mut t = crate::output::table(f.columns.clone());
             for row in &f.rows {
                 t.add_row(
                     row.iter()
