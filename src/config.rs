@@ -170,6 +170,14 @@ pub struct Curve {
 pub struct Grading {
     /// Words that make an order 重大.
     pub major_keywords: Vec<String>,
+    /// Words that deny a major word right after them (没有, 未, 并非…), with at most a verb
+    /// such as 造成 and a word such as 人员 between: the denied word does not count.
+    pub major_negations: Vec<String>,
+    /// Phrases that hold a major word in another sense (弱势群体): they do not count.
+    pub major_exceptions: Vec<String>,
+    /// Words that, right after a quotation holding a major word, call it a misunderstanding
+    /// or untrue (“吃拿卡要”系误会): the quoted word does not count.
+    pub major_retractions: Vec<String>,
     /// Different callers about one subject that make it 重大.
     pub crowd_callers: u32,
     /// The window of `crowd_callers`, in days.
@@ -426,6 +434,15 @@ impl Config {
             .any(|k| k.trim().is_empty())
         {
             bail!("[grading] major_keywords has an empty word; remove it");
+        }
+        for (key, words) in [
+            ("major_negations", &self.grading.major_negations),
+            ("major_exceptions", &self.grading.major_exceptions),
+            ("major_retractions", &self.grading.major_retractions),
+        ] {
+            if words.iter().any(|k| k.trim().is_empty()) {
+                bail!("[grading] {key} has an empty word; remove it");
+            }
         }
         for key in [
             "重大",

@@ -6,10 +6,12 @@
 //! * `generate`: realistic monthly extracts with planted patterns (demo, tests, benchmarks).
 //! * `ingest`: extracts → validated, masked rows → the warehouse, every row accounted for.
 //! * `mask`: the keyed hash and the masks that keep personal data out of everything stored.
+//! * `evaluate`: how well the masking and the grading read text, on a hand-labelled set.
 //! * `warehouse`: the DuckDB file, its tables and reference dimensions.
 //! * `lake`: the Parquet copy, partitioned by year and month.
 //! * `sql`: the embedded `sql/` files and the helper that runs them.
 //! * `refresh`: builds the layered SQL models in `sql/models/` in dependency order.
+//! * `remask`: masks the texts stored under older rules again.
 //! * `check`: data tests, one query per file in `sql/checks/`.
 //! * `analyse`, `report`: the figures, analyses and PDFs of a period.
 //! * `schedule`: the daemon (`rexian serve`) and its run ledger.
@@ -21,6 +23,7 @@ pub mod check;
 pub mod commands;
 pub mod config;
 pub mod dictionary;
+pub mod evaluate;
 pub mod fsutil;
 pub mod generate;
 pub mod ingest;
@@ -31,6 +34,7 @@ pub mod output;
 pub mod period;
 pub mod reference;
 pub mod refresh;
+pub mod remask;
 pub mod report;
 pub mod rules;
 pub mod schedule;

@@ -39,6 +39,17 @@ struct Cli {
     command: Command,
 }
 
+/// What `rexian model` does.
+#[derive(Debug, Subcommand)]
+enum ModelAction {
+    /// Print precision, recall and F1 on the hand-labelled set, before and now.
+    Evaluate {
+        /// Also list every labelled text where masking differs from its labels.
+        #[arg(long)]
+        differences: bool,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Create a workspace: rexian.toml with every setting commented, the masking key, folders.
@@ -110,6 +121,14 @@ enum Command {
     ///
     /// Exit status 4 when a check fails.
     Refresh,
+
+    /// Mask every stored text again under today's rules (appeals, rejected rows, the lake and
+    /// the loads' rejects.csv), then refresh.
+    ///
+    /// For a warehouse loaded by an older release that masked less: third parties' names
+    /// (商户老板王建国, 司机陈志强…) and vehicle plates are masked now too. Masking what is
+    /// already masked changes nothing, so it is safe to run again.
+    Remask,
 
     /// Run the data checks (sql/checks/*.sql) and show each failing one with sample rows.
     ///
@@ -278,6 +297,15 @@ enum Command {
         /// Write PDF/A-2b (for archiving); also [report] pdf_a in rexian.toml.
         #[arg(long)]
         pdf_a: bool,
+    },
+
+    /// How well the text rules do, measured on the hand-labelled appeals of
+    /// data/eval/labelled_appeals.csv (precision, recall, F1) against the rules rexian had
+    /// before: the names and vehicle plates that masking finds, the 重大 that grading finds,
+    /// and the scope and field inferred when an extract leaves them blank.
+    Model {
+        #[command(subcommand)]
+        action: ModelAction,
     },
 
     /// Write the data dictionary (every table, view and column the analyst sees, with its
@@ -475,6 +503,10 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let ws = Workspace::open(&cli.workspace)?;
             return commands::refresh::run(&ws);
         }
+        Command::Remask => {
+            let ws = Workspace::open(&cli.workspace)?;
+            return commands::remask::run(&ws);
+        }
         Command::Check => {
             let ws = Workspace::open(&cli.workspace)?;
             return commands::check::run(&ws);
@@ -603,6 +635,24 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
             let path = rexian::report::write_letter(&ws, &conn, kind, &ticket, number, date, &dir)?;
             println!("{}", path.display());
+        }
+        Command::Model {
+            action: ModelAction::Evaluate { differences },
+        } => {
+            // The workspace's rules when there is one, else the built-in ones.
+            let rules = match Workspace::open(&cli.workspace) {
+                Ok(ws) => commands::model::Rules {
+                    whose: format!("rules of {}", ws.root.join("rexian.toml").display()),
+                    reference: ws.reference_dir(),
+                    config: ws.config,
+                },
+                Err(_) => commands::model::Rules {
+                    config: rexian::config::Config::default(),
+                    reference: None,
+                    whose: "built-in rules".to_string(),
+                },
+            };
+            commands::model::evaluate(&rules, differences)?;
         }
         Command::Dictionary { out } => {
             let ws = Workspace::open(&cli.workspace)?;

@@ -71,6 +71,15 @@ pub fn params(config: &Config) -> Vec<(&'static str, String)> {
         ("min_callbacks", s.min_callbacks.to_string()),
         ("confidence_z", s.confidence_z.to_string()),
         ("major_pattern", alternation(&g.major_keywords)),
+        (
+            "major_denial_pattern",
+            denial(&g.major_negations, &g.major_keywords),
+        ),
+        (
+            "major_retraction_pattern",
+            retraction(&g.major_retractions, &g.major_keywords),
+        ),
+        ("major_exception_pattern", alternation(&g.major_exceptions)),
         ("behaviour_pattern", alternation(&a.behaviours)),
         ("crowd_callers", g.crowd_callers.to_string()),
         ("crowd_window_days", g.crowd_window_days.to_string()),
@@ -103,6 +112,38 @@ pub fn params(config: &Config) -> Vec<(&'static str, String)> {
             config.pilot.baseline_end.plus(1).first_day().to_string(),
         ),
     ]
+}
+
+/// A regular expression matching a major word that a negation denies: the negation, at most
+/// a verb (造成, 导致…) and a word for people (人员, 一人…), then the word ("没有人员受伤",
+/// "并非暴力执法", "所幸未造成人员死亡"). Nothing else may stand between, so that
+/// "没有出示证件就打人" still counts.
+fn denial(negations: &[String], keywords: &[String]) -> String {
+    if negations.is_empty() {
+        return alternation(&[]);
+    }
+    // Longest first: RE2 takes the first alternative that matches, and 没有人员受伤 must not
+    // stop at 没.
+    let mut negations = negations.to_vec();
+    negations.sort_by_key(|w| std::cmp::Reverse(w.trim().chars().count()));
+    format!(
+        "(?:{})(?:造成|导致|致使|致|发生|出现|有)?(?:任何人员|任何人|人员|一人|人)?(?:{})",
+        alternation(&negations),
+        alternation(keywords)
+    )
+}
+
+/// A regular expression matching a quotation that holds a major word and that the text then
+/// calls a misunderstanding or untrue ("“吃拿卡要”系误会", "“打人”一说不属实").
+fn retraction(retractions: &[String], keywords: &[String]) -> String {
+    if retractions.is_empty() {
+        return alternation(&[]);
+    }
+    format!(
+        "[“\"「][^”\"」]*(?:{})[^”\"」]*[”\"」](?:一说|的说法)?(?:系|是|属|为|纯属)?(?:{})",
+        alternation(keywords),
+        alternation(retractions)
+    )
 }
 
 /// A regular expression matching any of the words literally ("" matches nothing).

@@ -55,6 +55,10 @@ pub const LOAD_APPLY: Script = script!("load/apply.sql");
 pub const SCHEDULE_RUNS: Script = script!("schedule/runs.sql");
 /// What the scheduler needs to know of the loaded data.
 pub const SCHEDULE_FACTS: Script = script!("schedule/facts.sql");
+/// The staging tables of `rexian remask`.
+pub const REMASK_STAGE: Script = script!("remask/stage.sql");
+/// Replacing the stored texts by their remasked versions.
+pub const REMASK_APPLY: Script = script!("remask/apply.sql");
 /// The rows of one lake partition.
 pub const LAKE_APPEALS_MONTH: Script = script!("lake/appeals_month.sql");
 

@@ -1,6 +1,7 @@
 -- 分级分类: every enforcement-related appeal accepted in the period [$1, $2) gets one grade,
 -- the rule that fired and a suggested action (rexian.toml [grading]). Rules, first match wins:
---   重大            a major-incident word in the text, or crowd_callers different callers
+--   重大            a major-incident word in the text that the sentence does not deny
+--                   (fct_enforcement_appeals.major_hit), or crowd_callers different callers
 --                   about the same address × category within crowd_window_days;
 --   需协调争议解决  returned coordination_returns times or more, or by
 --                   coordination_departments departments or more, or a jurisdiction dispute;
@@ -80,6 +81,9 @@ select
     g.field_name as 执法领域,
     g.grade as 分级,
     g.rule_fired as 触发规则,
+    -- The sentence that made it 重大 by text, so that a reader can check the grade.
+    case when g.grade = '重大' and g.major_keyword is not null then g.major_sentence end
+        as 触发语句,
     case
         when g.grade <> '一般' then (select action from actions where key = g.grade)
         when g.is_recurrence then (select action from actions where key = 'recurrence')

@@ -15,4 +15,4 @@ from (
         and (coalesce(getvariable('rexian_region'), '') = '' or f.region_name = getvariable('rexian_region'))
 )
 where n <= (select cast(value as integer) from cfg_param where key = 'examples')
-order by list_position($3, 诉求分类), 受理时间 desc
+order by list_position($3, 诉求分类), 受理时间 desc, 工单编号

@@ -58,4 +58,5 @@ from candidates as c
 inner join stats as s using (month, category, region_name)
 cross join params as p
 where c.orders > s.mean + p.sigma * s.sd
-order by c.month, c.orders - (s.mean + p.sigma * s.sd) desc, c.category
+-- The region last: without it, regions tied on the rest came in any order from run to run.
+order by c.month, c.orders - (s.mean + p.sigma * s.sd) desc, c.category, c.region_name

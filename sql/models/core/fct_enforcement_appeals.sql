@@ -74,9 +74,31 @@ scoped as (
         i.is_dispute, i.department, i.dispatched_at, i.signed_at, i.due_at, i.closed_at,
         i.status, i.extensions, i.returns, i.returned_by, i.resolved,
         i.callback_at, i.satisfaction, i.reopened, i.supervised,
-        nullif(regexp_extract(
-            coalesce(i.title, '') || ' ' || coalesce(i.content, ''), {{major_pattern}}
-        ), '') as major_keyword,
+        -- 重大 by text: the first sentence (the title first) holding a major word that it does
+        -- not take back: denied (没有人员受伤, 并非暴力执法), quoted as a misunderstanding
+        -- (“吃拿卡要”系误会) or meant in another sense (弱势群体), [grading] of rexian.toml.
+        -- `kept` is the sentence without those. Only texts with a major word at all are
+        -- split, and few are.
+        case
+            when regexp_matches(
+                coalesce(i.title, '') || ' ' || coalesce(i.content, ''), {{major_pattern}}
+            )
+            then list_filter(
+                list_transform(
+                    string_split_regex(
+                        coalesce(i.title, '') || '。' || coalesce(i.content, ''), '[。！？；!?;\n]'
+                    ),
+                    lambda s: {
+                        'sentence': trim(s),
+                        'kept': regexp_replace(regexp_replace(regexp_replace(
+                            s, {{major_retraction_pattern}}, '', 'g'),
+                            {{major_denial_pattern}}, '', 'g'),
+                            {{major_exception_pattern}}, '', 'g')
+                    }
+                ),
+                lambda x: regexp_matches(x.kept, {{major_pattern}})
+            )[1]
+        end as major_hit,
         i.is_enforcement as is_enforcement_given,
         i.enforcement_field as enforcement_field_given,
         coalesce(i.enforcement_field, f.field_name, '未识别领域') as field_name,
@@ -222,7 +244,8 @@ final as (
         ) as is_repeat,
         r.recurrence_of is not null as is_recurrence,
         r.recurrence_of,
-        a.major_keyword,
+        nullif(regexp_extract(a.major_hit.kept, {{major_pattern}}), '') as major_keyword,
+        a.major_hit.sentence as major_sentence,
         coalesce(c.crowd_callers, 1) as crowd_callers,
         {{rules_version}} as rules_version
     from calendar as a
