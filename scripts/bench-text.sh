@@ -5,9 +5,10 @@
 #   1. masking: a generated 1 M-row CSV extract loaded into an empty workspace (peak RSS too);
 #      then both warehouses' stored texts are compared: the generator writes no third party,
 #      so they must be identical (the demo's figures do not move);
-#   2. grading: `rexian refresh` of that workspace (every model and check), which now reads
+#   2. grading: `rexian refresh` of those workspaces (every model and check), which now reads
 #      the sentence of each major word; and of REFRESH_WS too when set (e.g. the 10 M-appeal
-#      workspace of scripts/bench-refresh.sh: REFRESH_WS=/tmp/bench-refresh/ws).
+#      workspace of scripts/bench-refresh.sh, made by the older binary:
+#      REFRESH_WS=/tmp/bench-refresh/ws).
 #
 # Usage: scripts/bench-text.sh [ROWS (default 1000000)] [BASE_REV (default ff042f2)]
 #        (BEFORE_BIN=path uses a binary already built instead of building BASE_REV)
@@ -45,19 +46,21 @@ for run in $(seq 1 "$REPEAT"); do
   echo "   before $(cat "$OUT/before.$run")  after $(cat "$OUT/after.$run")  [seconds, peak RSS KiB]"
 done
 
-refresh_runs() { # NAME WORKSPACE
+# Each binary refreshes the workspace it loaded (they hold the same rows; a workspace made by
+# the newer binary has [grading] keys the older one does not know).
+refresh_runs() { # NAME WORKSPACE-BEFORE WORKSPACE-AFTER
   for run in $(seq 1 "$REPEAT"); do
-    for side in before after; do
-      /usr/bin/time -f "%e %M" -o "$OUT/$1-$side.$run" "$OUT/rexian-$side" -w "$2" refresh >/dev/null
-    done
+    /usr/bin/time -f "%e %M" -o "$OUT/$1-before.$run" "$OUT/rexian-before" -w "$2" refresh >/dev/null
+    /usr/bin/time -f "%e %M" -o "$OUT/$1-after.$run" "$OUT/rexian-after" -w "$3" refresh >/dev/null
     echo "   refresh $1 run $run: before $(cat "$OUT/$1-before.$run")  after $(cat "$OUT/$1-after.$run")"
   done
 }
-echo "== refresh of the 1 M-row workspace"
-refresh_runs r1m "$OUT/ws-after"
+echo "== refresh of the 1 M-row workspaces"
+refresh_runs r1m "$OUT/ws-before" "$OUT/ws-after"
 if [ -n "${REFRESH_WS:-}" ]; then
+  # One workspace for both: its rexian.toml must be one the older binary reads (made by it).
   echo "== refresh of $REFRESH_WS"
-  refresh_runs rws "$REFRESH_WS"
+  refresh_runs rws "$REFRESH_WS" "$REFRESH_WS"
 fi
 
 TEXTS="select md5(string_agg(coalesce(title, '') || '|' || coalesce(content, '') || '|' || coalesce(address, ''), '\n' order by ticket_id)) as texts, count(*) as n from appeals"

@@ -43,7 +43,7 @@ fn masking_figures(set: &[evaluate::Labelled], differences: bool) -> Result<()> 
     );
     println!(
         "split: dev = written with the rules, holdout = written afterwards and tuned on, \
-         holdout2 = written last, never tuned on"
+         holdout2 (names) and holdout3 (重大) = written after the rules, never tuned on"
     );
     let mut table = score_table("识别对象 what");
     let mut row = |what: &str, rules: &str, split: &str, s: &Score| {

@@ -356,6 +356,36 @@ static INTRODUCED: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid name pattern")
 });
 
+/// A set of characters of the CJK Unified Ideographs block as a bitmap: the finders look up
+/// most characters of every text, and a `str::contains` would scan the whole list each time.
+struct CharSet(Box<[u64; CharSet::WORDS]>);
+
+impl CharSet {
+    const FIRST: u32 = 0x4E00;
+    const LEN: usize = 0x9FFF - 0x4E00 + 1;
+    const WORDS: usize = CharSet::LEN.div_ceil(64);
+
+    fn new(chars: &str) -> CharSet {
+        let mut bits = Box::new([0u64; CharSet::WORDS]);
+        for c in chars.chars() {
+            let i = (c as u32 - CharSet::FIRST) as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        CharSet(bits)
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let i = (c as u32).wrapping_sub(CharSet::FIRST) as usize;
+        i < CharSet::LEN && self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+}
+
+static SURNAME: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(SURNAMES));
+static COMMON_SURNAME: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(COMMON_SURNAMES));
+static GIVEN: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(GIVEN_CHARS));
+static ROLE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(ROLE_SUFFIXES));
+static PLACE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(PLACE_SUFFIXES));
+
 static ROLES: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
@@ -422,9 +452,9 @@ fn by_role(text: &str, spans: &mut Vec<Range<usize>>) {
 fn standing_alone(text: &str, spans: &mut Vec<Range<usize>>) {
     let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
-        let found = if prev.is_some_and(|p| ROLE_SUFFIXES.contains(p)) && SURNAMES.contains(c) {
+        let found = if prev.is_some_and(|p| ROLE_SUFFIX.contains(p)) && SURNAME.contains(c) {
             name_at(text, i, Strength::Cued)
-        } else if COMMON_SURNAMES.contains(c) && left_boundary(&text[..i], prev) {
+        } else if COMMON_SURNAME.contains(c) && left_boundary(&text[..i], prev) {
             name_at(text, i, Strength::Alone)
         } else {
             None
@@ -459,8 +489,8 @@ fn name_at(text: &str, at: usize, strength: Strength) -> Option<Range<usize>> {
         _ => {
             let c = rest.chars().next()?;
             let known = match strength {
-                Strength::Cued => SURNAMES.contains(c),
-                Strength::Alone => COMMON_SURNAMES.contains(c),
+                Strength::Cued => SURNAME.contains(c),
+                Strength::Alone => COMMON_SURNAME.contains(c),
             };
             if !known {
                 return None;
@@ -472,17 +502,17 @@ fn name_at(text: &str, at: usize, strength: Strength) -> Option<Range<usize>> {
         .char_indices()
         .map(|(i, c)| (surname_len + i, c));
     let (_, g1) = given.next()?;
-    if g1 == '某' || !GIVEN_CHARS.contains(g1) {
+    if g1 == '某' || !GIVEN.contains(g1) {
         return None;
     }
     let two = surname_len + g1.len_utf8();
     let three = match given.next() {
-        Some((i, g2)) if GIVEN_CHARS.contains(g2) => Some(i + g2.len_utf8()),
+        Some((i, g2)) if GIVEN.contains(g2) => Some(i + g2.len_utf8()),
         _ => None,
     };
     let fits = |end: usize| {
         let after = &rest[end..];
-        !after.starts_with(|c: char| PLACE_SUFFIXES.contains(c))
+        !after.starts_with(|c: char| PLACE_SUFFIX.contains(c))
             && !COMMON_WORDS
                 .iter()
                 .any(|w| rest.starts_with(w) && w.len() <= end)

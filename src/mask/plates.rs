@@ -29,7 +29,8 @@ static PLATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The byte ranges of the vehicle plates in `text`, in order.
 pub fn find(text: &str) -> Vec<Range<usize>> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    // A plate has a letter and digits; most texts have no Latin letter at all.
+    if !text.bytes().any(|b| b.is_ascii_alphabetic()) || !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
     let mut out = Vec::new();
