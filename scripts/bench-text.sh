@@ -2,9 +2,10 @@
 # Text benchmark (issue 14): what reading text more closely costs, against the binary of
 # BASE_REV (the last commit before; "before") and the working tree ("after"), in turn, REPEAT
 # times (default 3), medians and ratios reported:
-#   1. masking: a generated 1 M-row CSV extract loaded into an empty workspace (peak RSS too);
-#      then both warehouses' stored texts are compared: the generator writes no third party,
-#      so they must be identical (the demo's figures do not move);
+#   1. masking: a generated 1 M-row CSV extract loaded into an empty workspace (peak RSS too),
+#      and the CPU time of masking its texts with the old finders and with all of them, in one
+#      process; then both warehouses' stored texts are compared: the generator writes no third
+#      party, so they must be identical (the demo's figures do not move);
 #   2. grading: `rexian refresh` of those workspaces (every model and check), which now reads
 #      the sentence of each major word; and of REFRESH_WS too when set (e.g. the 10 M-appeal
 #      workspace of scripts/bench-refresh.sh, made by the older binary:
@@ -45,6 +46,10 @@ for run in $(seq 1 "$REPEAT"); do
   done
   echo "   before $(cat "$OUT/before.$run")  after $(cat "$OUT/after.$run")  [seconds, peak RSS KiB]"
 done
+
+echo "== masking alone, in one process (examples/masking_cost.rs)"
+cargo build --release --example masking_cost
+"$CARGO_TARGET_DIR/release/examples/masking_cost" "$FILE" 2>/dev/null | grep RESULT
 
 # Each binary refreshes the workspace it loaded (they hold the same rows; a workspace made by
 # the newer binary has [grading] keys the older one does not know).

@@ -238,7 +238,12 @@ fn score_table(first: &str) -> comfy_table::Table {
     ])
 }
 
+/// Adds a row of figures; a split with nothing labelled and nothing found says nothing and
+/// is left out.
 fn add_score(table: &mut comfy_table::Table, [what, rules, split]: [&str; 3], s: &Score) {
+    if s.labelled == 0 && s.found == 0 {
+        return;
+    }
     table.add_row([
         what.to_string(),
         rules.to_string(),

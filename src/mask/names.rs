@@ -20,7 +20,6 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 
 /// Common Chinese surnames: a name is only masked by pattern when it starts with one, which
@@ -43,7 +42,7 @@ const COMPOUND_SURNAMES: &[&str] = &[
 const GIVEN_CHARS: &str = "建国秀英志强明华丽芳军伟敏静磊洋勇艳杰娟涛超刚平辉鹏飞玲桂兰霞萍红梅凤玉珍云海波斌宇浩鑫凯俊峰雪琳颖婷倩慧晶晓燕丹宁欣怡佳思雨嘉子文武亮坤永林成晨旭阳东春秋冬庆福禄寿喜贵荣昌盛兴旺德仁义礼智信忠孝良善淑惠贤珊珠琴瑶瑾琪璐蕾蓉莉莲荷菊香雷伦爽诺然萱梓芝旺富彩冬天霖琛睿轩逸航哲楷蔚婕妮娣姣岚芬芝萱薇娜娇媛婉婧妍姗娅莹瑜瑞祥麟龙虎彪豪雄威振宏博渊源泽润涵瀚洪淼清光耀炜烨灿焕晖晴朗昊昕曦柳松柏桦楠梓桐彬杉森栋梁根树立新邦定远达胜兵卫保守正直毅坚恒久升腾跃进锋锐钢铁铭锦钰金银石岩峻岭山川河江湖泉溪滨丰收粮田耕民生力勤俭朴实仪容彩霓虹月星辰日元亨乐康健安泰和谐美好爱诚宝翠叶花草菲卿君友朋宾洁澄悦欢笑颜小大二三四五六七八九十老少伯仲叔季玮琦璇璟琼瑛珂珏琰瑄铮锋镇钧铎鸣鹤鹰凤凰雁燕鸿鹏锡炎焱鑫淑贞静娴雅茜蓓蕊芸茹萍薇蔚芮苗茂盛秀丰年岁顺利通发财富";
 
 /// Words for a person's role or relation that come before a third party's name (finder 2).
-/// Overlapping matches are all tried (其母亲: both 其母 and 母亲).
+/// Each that ends right before a surname is tried (其母亲 holds both 其母 and 母亲).
 const ROLE_CUES: &[&str] = &[
     "老板娘",
     "老板",
@@ -386,11 +385,14 @@ static GIVEN: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(GIVEN_CHARS));
 static ROLE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(ROLE_SUFFIXES));
 static PLACE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(PLACE_SUFFIXES));
 
-static ROLES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(ROLE_CUES)
-        .expect("valid role cues")
+/// The last characters of the role words, so that the words are only compared where one
+/// could end.
+static ROLE_CUE_LAST: LazyLock<CharSet> = LazyLock::new(|| {
+    let last: String = ROLE_CUES
+        .iter()
+        .filter_map(|w| w.chars().next_back())
+        .collect();
+    CharSet::new(&last)
 });
 
 /// Which of the finders to run: `Introduced` alone is what rexian masked before third
@@ -414,8 +416,7 @@ pub fn find(text: &str, known_name: Option<&str>, finders: Finders) -> Vec<Range
     }
     introduced(text, &mut spans);
     if finders == Finders::All {
-        by_role(text, &mut spans);
-        standing_alone(text, &mut spans);
+        third_parties(text, &mut spans);
     }
     merge(spans)
 }
@@ -428,40 +429,59 @@ fn introduced(text: &str, spans: &mut Vec<Range<usize>>) {
     }
 }
 
-fn by_role(text: &str, spans: &mut Vec<Range<usize>>) {
-    for m in ROLES.find_overlapping_iter(text) {
-        let mut at = m.end();
-        // 老板：王建国, 司机 陈志强
-        at += text[at..]
-            .chars()
-            .take_while(|c| matches!(c, '：' | ':' | ' ' | '　'))
-            .map(char::len_utf8)
-            .sum::<usize>();
-        while let Some(name) = name_at(text, at, Strength::Cued) {
+/// Finders 2 and 3 in one pass over the characters: at each surname, a name after a role
+/// word, or else a full name standing alone; then the names joined to it (高志刚与马国栋,
+/// 钱国强、孙海龙).
+fn third_parties(text: &str, spans: &mut Vec<Range<usize>>) {
+    let mut prev: Option<char> = None;
+    let mut next_free = 0;
+    for (i, c) in text.char_indices() {
+        let skip = i < next_free;
+        let p = std::mem::replace(&mut prev, Some(c));
+        if skip || !SURNAME.contains(c) {
+            continue;
+        }
+        let before = &text[..i];
+        let found = if after_role(before) {
+            name_at(text, i, Strength::Cued)
+        } else {
+            None
+        };
+        let found = found.or_else(|| {
+            (COMMON_SURNAME.contains(c) && left_boundary(before, p))
+                .then(|| name_at(text, i, Strength::Alone))
+                .flatten()
+        });
+        let Some(mut name) = found else {
+            continue;
+        };
+        loop {
             let end = name.end;
             spans.push(name);
-            // 高志刚与马国栋, 钱国强、孙海龙
-            match text[end..].chars().next() {
-                Some(c @ ('、' | '和' | '与' | '及' | '跟')) => at = end + c.len_utf8(),
-                _ => break,
+            next_free = end;
+            let joined = match text[end..].chars().next() {
+                Some(j @ ('、' | '和' | '与' | '及' | '跟')) => {
+                    name_at(text, end + j.len_utf8(), Strength::Cued)
+                }
+                _ => None,
+            };
+            match joined {
+                Some(n) => name = n,
+                None => break,
             }
         }
     }
 }
 
-fn standing_alone(text: &str, spans: &mut Vec<Range<usize>>) {
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        let found = if prev.is_some_and(|p| ROLE_SUFFIX.contains(p)) && SURNAME.contains(c) {
-            name_at(text, i, Strength::Cued)
-        } else if COMMON_SURNAME.contains(c) && left_boundary(&text[..i], prev) {
-            name_at(text, i, Strength::Alone)
-        } else {
-            None
-        };
-        spans.extend(found);
-        prev = Some(c);
-    }
+/// Whether `before` ends with a word for a person's role (老板, 司机, 售票员…), maybe followed
+/// by a colon or a space (老板：王建国).
+fn after_role(before: &str) -> bool {
+    let before = before.trim_end_matches(['：', ':', ' ', '　']);
+    let Some(last) = before.chars().next_back() else {
+        return false;
+    };
+    ROLE_SUFFIX.contains(last)
+        || (ROLE_CUE_LAST.contains(last) && ROLE_CUES.iter().any(|w| before.ends_with(w)))
 }
 
 fn left_boundary(before: &str, prev: Option<char>) -> bool {
