@@ -437,7 +437,7 @@ fn third_parties(text: &str, spans: &mut Vec<Range<usize>>) {
     let mut next_free = 0;
     for (i, c) in text.char_indices() {
         let skip = i < next_free;
-        let p = std::mem::replace(&mut prev, Some(c));
+        let p = prev.replace(c);
         if skip || !SURNAME.contains(c) {
             continue;
         }
