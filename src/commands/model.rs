@@ -42,8 +42,8 @@ fn masking_figures(set: &[evaluate::Labelled], differences: bool) -> Result<()> 
         set.len()
     );
     println!(
-        "split: dev = written with the rules, holdout = written afterwards and tuned on, \
-         holdout2 (names) and holdout3 (重大) = written after the rules, never tuned on"
+        "split: dev = written with the rules; holdout, holdout2 = written afterwards, then tuned \
+         on; holdout3 (重大) and holdout4 (names) = written after the rules, never tuned on"
     );
     let mut table = score_table("识别对象 what");
     let mut row = |what: &str, rules: &str, split: &str, s: &Score| {

@@ -119,8 +119,8 @@ mod tests {
         assert!(after.overall.recall() >= 0.95, "{:?}", after.overall);
         assert!(after.overall.precision() >= 0.98, "{:?}", after.overall);
         // Rows written after the finders were, and not tuned on.
-        let held_out = after.by_split["holdout2"];
-        assert!(held_out.recall() >= 0.65, "{held_out:?}");
+        let held_out = after.by_split["holdout4"];
+        assert!(held_out.recall() >= 0.75, "{held_out:?}");
         assert!(held_out.precision() >= 0.9, "{held_out:?}");
         // Nothing is masked where no name is labelled (王某, 王庄村, 文明城市…).
         for case in ["surname_mou", "address_like", "brand_word", "plate_like"] {

@@ -7,8 +7,9 @@
 //! is 重大, the names and plates in it, the kind of case it stands for (third parties,
 //! negations, quoted denials, 王某, addresses that look like names…) and its split: `dev`
 //! rows were written with the rules, `holdout` rows afterwards (and then tuned on),
-//! `holdout2` (names, plates) and `holdout3` (重大, negations) rows after the rules were done
-//! and never tuned on, so their figures are the honest ones.
+//! `holdout2` rows (names, plates) after the first name rules, whose misses then guided a
+//! second round, and `holdout3` (重大, negations) and `holdout4` (names) rows after the rules
+//! were done, never tuned on: their figures are the honest ones.
 
 pub mod grading;
 pub mod masking;
@@ -34,7 +35,8 @@ pub struct Labelled {
     /// The kind of case it stands for (third_party, negation, address_like…).
     pub case: String,
     /// `dev` (the rows the rules were written against), `holdout` (written afterwards, then
-    /// tuned on), `holdout2` and `holdout3` (written after the rules, never tuned on).
+    /// tuned on), `holdout2` (written after the first name rules, then tuned on), `holdout3`
+    /// and `holdout4` (written after the rules, never tuned on).
     pub split: String,
     /// Whether the appeal concerns administrative enforcement (是否涉及行政执法).
     #[serde(deserialize_with = "flag")]
@@ -196,7 +198,7 @@ mod tests {
         ] {
             assert!(set.iter().filter(|r| r.case == case).count() >= 8, "{case}");
         }
-        for split in ["dev", "holdout", "holdout2", "holdout3"] {
+        for split in ["dev", "holdout", "holdout2", "holdout3", "holdout4"] {
             assert!(set.iter().any(|r| r.split == split), "{split}");
         }
     }

@@ -172,12 +172,20 @@ const ROLE_CUES: &[&str] = &[
 
 /// Last characters of words for a person's role that the list above does not hold (售票员,
 /// 园长, 美容师, 电工, 鱼贩, 驾驶人): a surname right after one is cued as after a role word.
-const ROLE_SUFFIXES: &str = "员长师主工贩人嫂姆卫管任";
+/// Kinship (表哥, 堂姐, 婶, 舅), customers and tenants (租客, 顾客), households and firms
+/// (农户, 开发商), advisers (顾问) end like one too.
+const ROLE_SUFFIXES: &str = "员长师主工贩人嫂姆卫管任哥姐弟妹爷叔姨舅婶客户商问友东";
+
+/// Surnames that are far more often ordinary words (车, 路, 时, 全…): not taken as the start
+/// of a name after a mere role-like ending (客车超员, 住户全部).
+const WORDLIKE_SURNAMES: &str = "车路时和全应成安于向连宁单关商查沙池麻苑边师古司简景席米党";
 
 /// Words a name standing alone (finder 3) may come right after.
 const LEFT_WORDS: &[&str] = &[
     "与", "和", "跟", "同", "及", "被", "让", "叫", "找", "向", "对", "给", "由", "是", "称", "但",
-    "在", "把", "将", "到", "投诉", "举报", "反映", "告诉", "联系", "起诉", "状告", "其与", "其和",
+    "在", "把", "将", "到", "或", "投诉", "举报", "反映", "告诉", "联系", "起诉", "状告", "其与",
+    "其和", "以及", "或者", "发现", "看到", "遭到", "受到", "要求", "希望", "督促", "责令", "查处",
+    "调查", "核实", "协调", "委托", "雇佣", "帮助", "得知", "听说",
 ];
 
 /// Words a name standing alone (finder 3) may come right before.
@@ -185,7 +193,11 @@ const RIGHT_WORDS: &[&str] = &[
     "家", "在", "与", "和", "及", "跟", "的", "称", "说", "讲", "表示", "拒", "殴", "打", "骂",
     "经营", "开", "私", "无", "长期", "多次", "一直", "经常", "常", "等", "是", "因", "借", "不",
     "未", "将", "把", "对", "向", "于", "负责", "夫妇", "一家", "本人", "所", "现", "曾", "又",
-    "还", "也", "态度", "驾驶", "醉酒", "强行", "威胁", "辱骂", "推", "欠", "拖欠",
+    "还", "也", "态度", "驾驶", "醉酒", "强行", "威胁", "辱骂", "推", "欠", "拖欠", "承包", "占用",
+    "占", "私自", "擅自", "违规", "违法", "非法", "拒绝", "拒不", "涉嫌", "恶意", "故意", "无证",
+    "未经", "利用", "伙同", "带领", "组织", "雇", "强迫", "收取", "索要", "搭建", "出租", "销售",
+    "售卖", "扣押", "克扣", "欺骗", "诈骗", "骗", "恐吓", "骚扰", "冒充", "租用", "开设", "霸占",
+    "侵占", "阻挠", "阻拦", "堵", "砸", "偷",
 ];
 
 /// Characters that make what comes before them a place, not a person (王庄村, 张黄镇).
@@ -382,18 +394,22 @@ impl CharSet {
 static SURNAME: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(SURNAMES));
 static COMMON_SURNAME: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(COMMON_SURNAMES));
 static GIVEN: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(GIVEN_CHARS));
+static WORDLIKE_SURNAME: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(WORDLIKE_SURNAMES));
 static ROLE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(ROLE_SUFFIXES));
 static PLACE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(PLACE_SUFFIXES));
 
-/// The last characters of the role words, so that the words are only compared where one
-/// could end.
-static ROLE_CUE_LAST: LazyLock<CharSet> = LazyLock::new(|| {
-    let last: String = ROLE_CUES
-        .iter()
-        .filter_map(|w| w.chars().next_back())
-        .collect();
-    CharSet::new(&last)
-});
+/// The role words by their last character, so that only the few that could end at a place
+/// are compared.
+static CUES_BY_LAST: LazyLock<rustc_hash::FxHashMap<char, Vec<&'static str>>> =
+    LazyLock::new(|| {
+        let mut map: rustc_hash::FxHashMap<char, Vec<&'static str>> = Default::default();
+        for w in ROLE_CUES {
+            if let Some(last) = w.chars().next_back() {
+                map.entry(last).or_default().push(w);
+            }
+        }
+        map
+    });
 
 /// Which of the finders to run: `Introduced` alone is what rexian masked before third
 /// parties' names were found, kept to measure the change against.
@@ -442,7 +458,7 @@ fn third_parties(text: &str, spans: &mut Vec<Range<usize>>) {
             continue;
         }
         let before = &text[..i];
-        let found = if after_role(before) {
+        let found = if after_role(before, c) {
             name_at(text, i, Strength::Cued)
         } else {
             None
@@ -474,14 +490,18 @@ fn third_parties(text: &str, spans: &mut Vec<Range<usize>>) {
 }
 
 /// Whether `before` ends with a word for a person's role (老板, 司机, 售票员…), maybe followed
-/// by a colon or a space (老板：王建国).
-fn after_role(before: &str) -> bool {
+/// by a colon or a space (老板：王建国), so that the surname `next` may start a name. After a
+/// mere role-like ending (客, 户…) a surname that is far more often a word of its own (客车,
+/// 用户全部) does not.
+fn after_role(before: &str, next: char) -> bool {
     let before = before.trim_end_matches(['：', ':', ' ', '　']);
     let Some(last) = before.chars().next_back() else {
         return false;
     };
-    ROLE_SUFFIX.contains(last)
-        || (ROLE_CUE_LAST.contains(last) && ROLE_CUES.iter().any(|w| before.ends_with(w)))
+    (ROLE_SUFFIX.contains(last) && !WORDLIKE_SURNAME.contains(next))
+        || CUES_BY_LAST
+            .get(&last)
+            .is_some_and(|cues| cues.iter().any(|w| before.ends_with(w)))
 }
 
 fn left_boundary(before: &str, prev: Option<char>) -> bool {

@@ -346,7 +346,7 @@ fn model_evaluate_prints_the_figures_before_and_now() {
         "车牌 plates",
         "引导词规则 before",
         "现行规则 now",
-        "holdout2",
+        "holdout4",
         "重大",
         "读句子 now",
         "领域 field urban",

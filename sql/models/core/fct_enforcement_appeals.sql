@@ -89,7 +89,7 @@ scoped as (
                         coalesce(i.title, '') || '。' || coalesce(i.content, ''), '[。！？；!?;\n]'
                     ),
                     lambda s: {
-                        'sentence': trim(s),
+                        'sentence': trim(s, ' 　，,：:'),
                         'kept': regexp_replace(regexp_replace(regexp_replace(
                             s, {{major_retraction_pattern}}, '', 'g'),
                             {{major_denial_pattern}}, '', 'g'),
