@@ -9,7 +9,7 @@
 #
 # Usage: scripts/compare-figures.sh [BASE_REV (default ff042f2)] [PER_MONTH (default 3000)]
 #        (BEFORE_BIN=path uses a binary already built instead of building BASE_REV)
-# Prints one line per file and ends with "figures: N identical, N different".
+# Prints one line per file and ends with "figures: N identical, N reordered, N different".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -59,7 +59,7 @@ def read(path):
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     return rows[0] if rows else [], rows[1:]
-same = diff = 0
+same = diff = reordered = 0
 for name in sorted(os.listdir(f"{out}/before")):
     if not name.endswith(".csv"):
         continue
@@ -78,11 +78,14 @@ for name in sorted(os.listdir(f"{out}/before")):
     if pick(hb, rb) == pick(ha, ra):
         same += 1
         print(f"identical  {name}" + (f" ({'; '.join(notes)})" if notes else ""))
+    elif sorted(pick(hb, rb)) == sorted(pick(ha, ra)):
+        reordered += 1
+        print(f"REORDERED  {name}: the same rows in another order")
     else:
         diff += 1
         b, a = pick(hb, rb), pick(ha, ra)
         first = next((i for i, (x, y) in enumerate(zip(b, a)) if x != y), min(len(b), len(a)))
         print(f"DIFFERENT  {name}: {len(b)} rows before, {len(a)} after, first difference at row {first + 1}"
               + (f" ({'; '.join(notes)})" if notes else ""))
-print(f"figures: {same} identical, {diff} different")
+print(f"figures: {same} identical, {reordered} reordered, {diff} different")
 PY
