@@ -357,18 +357,36 @@ pub fn split_aliases(s: &str) -> impl Iterator<Item = &str> {
 /// The key under which names are compared: no spaces, half-width, lower case, and the
 /// brackets extracts use around qualifiers made uniform.
 pub fn normalize_key(s: &str) -> String {
-    s.chars()
+    fold(s)
+        .chars()
         .filter_map(|c| {
             let c = match c {
-                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                '\u{3000}' => ' ',
                 '【' | '〔' => '(',
                 '】' | '〕' => ')',
                 _ => c,
             };
-            (!c.is_whitespace() && c != '\u{feff}').then(|| c.to_ascii_lowercase())
+            (!c.is_whitespace()).then(|| c.to_ascii_lowercase())
         })
         .collect()
+}
+
+/// A value as a parser should read it: compatibility forms folded (NFKC: full-width digits,
+/// letters and punctuation to ASCII, the ideographic space to a space) and invisible format
+/// characters (zero-width spaces and joiners, byte-order marks) dropped. Exports carry them
+/// (`２０２４－０３－０５　０８：０５`, a header with a zero-width space) and they must not
+/// make a value unreadable. Plain ASCII, most cells, is returned as it is.
+pub fn fold(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.nfkc()
+            .filter(
+                |c| !matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'),
+            )
+            .collect(),
+    )
 }
 
 fn parse_csv<T: DeserializeOwned>(name: &str, text: &str) -> Result<Vec<T>> {
@@ -442,5 +460,8 @@ mod tests {
     fn keys_ignore_width_and_spaces() {
         assert_eq!(normalize_key(" 受理时间（来电） "), "受理时间(来电)");
         assert_eq!(normalize_key("ＡＢＣ　1"), "abc1");
+        // A zero-width space and a no-break space, as web exports leave them.
+        assert_eq!(normalize_key("受理\u{200B}时间\u{00A0}"), "受理时间");
+        assert_eq!(normalize_key("\u{FEFF}工单编号"), "工单编号");
     }
 }

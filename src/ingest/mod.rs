@@ -131,7 +131,8 @@ pub struct Loader<'a> {
     opts: Options,
 }
 
-/// The files a list of paths means: files as given, folders' `.csv`/`.xlsx` files by name.
+/// The files a list of paths means: files as given, folders' `.csv`/`.xlsx`/`.xls` files by
+/// name.
 ///
 /// # Errors
 /// When a path does not exist or a folder cannot be read.
@@ -150,7 +151,7 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             out.push(p.clone());
         } else {
             anyhow::bail!(
-                "{} does not exist; give extract files (.csv, .xlsx) or folders of them",
+                "{} does not exist; give extract files (.csv, .xlsx, .xls) or folders of them",
                 p.display()
             );
         }
@@ -169,7 +170,7 @@ fn is_extract_name(p: &Path) -> bool {
         .unwrap_or_default();
     !name.starts_with('.')
         && !name.starts_with("~$")
-        && matches!(ext.as_str(), "csv" | "xlsx" | "txt" | "tsv")
+        && matches!(ext.as_str(), "csv" | "xlsx" | "xls" | "txt" | "tsv")
 }
 
 impl<'a> Loader<'a> {
@@ -288,8 +289,8 @@ impl<'a> Loader<'a> {
                 encoding = Some(enc.name().to_string());
                 streams.push((None, Rows::csv(path, enc, &head, bar.clone())?));
             }
-            FileKind::Xlsx => {
-                let sheets = source::xlsx_sheets(path)?;
+            FileKind::Xlsx | FileKind::Xls => {
+                let sheets = source::workbook_sheets(path, kind)?;
                 if let Some(b) = &bar {
                     // A workbook is read whole first; its progress counts rows.
                     b.set_length(sheets.iter().map(|s| s.1.len() as u64).sum());
@@ -393,7 +394,7 @@ impl<'a> Loader<'a> {
                 pipeline::run(&mut rows, &parser, stamp, |parsed| {
                     blank_rows += parsed.blank;
                     rows_read += parsed.rows;
-                    if let (Some(b), FileKind::Xlsx) = (&bar, kind) {
+                    if let (Some(b), true) = (&bar, kind.is_workbook()) {
                         b.set_position(rows_read + blank_rows);
                     }
                     rejections.extend(parsed.rejections);
@@ -584,7 +585,7 @@ impl<'a> Loader<'a> {
                 path.display().to_string(),
                 sha256,
                 bytes as i64,
-                if kind == FileKind::Xlsx { "xlsx" } else { "csv" },
+                kind.name(),
                 encoding,
                 as_of.to_string(),
                 as_of_source,
@@ -610,12 +611,7 @@ impl<'a> Loader<'a> {
             load_id,
             path: path.into(),
             sha256: sha256.clone(),
-            format: if kind == FileKind::Xlsx {
-                "xlsx"
-            } else {
-                "csv"
-            }
-            .into(),
+            format: kind.name().into(),
             encoding,
             as_of,
             as_of_source,

@@ -24,7 +24,10 @@ pub fn timestamp_ref(cell: CellRef<'_>) -> Result<Option<NaiveDateTime>, String>
         CellRef::Serial(n) | CellRef::Number(n) => excel_serial(n).map(Some),
         CellRef::Bool(_) => Err("a yes/no value where a date was expected".into()),
         CellRef::Text(s) => {
-            let s = s.trim();
+            // Full-width digits and separators (２０２４－０３－０５　０８：０５) read as their
+            // ASCII forms.
+            let folded = crate::reference::fold(s);
+            let s = folded.trim();
             if s.is_empty() {
                 Ok(None)
             } else {
@@ -151,7 +154,8 @@ pub fn count(cell: CellRef<'_>) -> Result<Option<i32>, String> {
         CellRef::Number(n) | CellRef::Serial(n) => n,
         CellRef::Bool(_) => return Err("a yes/no value where a count was expected".into()),
         CellRef::Text(s) => {
-            let t = s.trim().trim_end_matches('次');
+            let folded = crate::reference::fold(s);
+            let t = folded.trim().trim_end_matches('次');
             if t.is_empty() {
                 return Ok(None);
             }
@@ -233,5 +237,23 @@ mod tests {
         assert_eq!(count(Cell::Number(0.0).as_ref()).unwrap(), Some(0));
         assert!(count(Cell::Text("-1".into()).as_ref()).is_err());
         assert!(count(Cell::Text("两次".into()).as_ref()).is_err());
+        assert_eq!(count(Cell::Text("２次".into()).as_ref()).unwrap(), Some(2));
+    }
+
+    #[test]
+    fn full_width_and_invisible_characters_read_as_their_plain_forms() {
+        let t = |s: &str| {
+            timestamp(&Cell::Text(s.into()))
+                .unwrap()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            t("２０２４－０３－０５　０８：０５：００"),
+            "2024-03-05 08:05:00"
+        );
+        assert_eq!(t("２０２４年３月５日 ８时５分"), "2024-03-05 08:05:00");
+        assert_eq!(t("\u{200B}2024/3/5 8:05\u{FEFF}"), "2024-03-05 08:05:00");
+        assert!(timestamp(&Cell::Text("２０２４－０２－３０".into())).is_err());
     }
 }

@@ -216,8 +216,26 @@ impl RawRow {
 pub enum FileKind {
     /// An Office Open XML workbook.
     Xlsx,
+    /// An old binary Excel workbook (BIFF, Excel 97–2003), as many platforms still export.
+    Xls,
     /// Delimited text.
     Csv,
+}
+
+impl FileKind {
+    /// Its name in the load ledger.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Xlsx => "xlsx",
+            FileKind::Xls => "xls",
+            FileKind::Csv => "csv",
+        }
+    }
+
+    /// Whether it is a workbook (read whole, sheet by sheet).
+    pub fn is_workbook(self) -> bool {
+        matches!(self, FileKind::Xlsx | FileKind::Xls)
+    }
 }
 
 /// Reads the first bytes of a file and decides what it is.
@@ -240,14 +258,30 @@ pub fn sniff(path: &Path) -> Result<(FileKind, Vec<u8>), FileError> {
         return Ok((FileKind::Xlsx, head));
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Ok((FileKind::Xls, head));
+    }
+    if looks_like_markup(&head) {
         return Err(FileError::NotTabular {
             path: path.into(),
-            detail: "this is an old binary Excel file (.xls); open it in Excel or WPS and save \
-                     it as .xlsx or CSV, then load that"
+            detail: "this is a web page or XML (an HTML table, or an Excel 2003 XML \
+                     spreadsheet), not a workbook, though it may be named .xls: some platforms \
+                     export that way. Open it in Excel or WPS and save it as .xlsx or CSV, then \
+                     load that"
                 .into(),
         });
     }
     Ok((FileKind::Csv, head))
+}
+
+/// Whether the first bytes are markup: a web page (an HTML table) or an Excel 2003 XML
+/// spreadsheet saved under a spreadsheet's name.
+fn looks_like_markup(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&head[..head.len().min(2048)]).to_ascii_lowercase();
+    let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    start.starts_with('<')
+        && ["<html", "<table", "<!doctype", "<meta", "<?xml"]
+            .iter()
+            .any(|tag| text.contains(tag))
 }
 
 /// Decides the encoding of a CSV file from its first bytes.
@@ -486,14 +520,35 @@ fn sniff_delimiter(head: &[u8], encoding: Encoding) -> u8 {
 /// A sheet's rows with their spreadsheet row numbers.
 pub type SheetRows = Vec<(u64, Vec<Cell>)>;
 
-/// Reads every sheet of a workbook into memory: (sheet name, rows with their numbers).
-pub fn xlsx_sheets(path: &Path) -> Result<Vec<(String, SheetRows)>, FileError> {
+/// Reads every sheet of a workbook (`.xlsx` or `.xls`) into memory: (sheet name, rows with
+/// their numbers).
+pub fn workbook_sheets(path: &Path, kind: FileKind) -> Result<Vec<(String, SheetRows)>, FileError> {
     let bad = |detail: String| FileError::BadWorkbook {
         path: path.into(),
         detail,
     };
-    let mut book: calamine::Xlsx<_> =
-        calamine::open_workbook(path).map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
+    match kind {
+        FileKind::Xls => {
+            let book: calamine::Xls<_> = calamine::open_workbook(path)
+                .map_err(|e: calamine::XlsError| bad(e.to_string()))?;
+            sheets_of(book, &bad)
+        }
+        _ => {
+            let book: calamine::Xlsx<_> = calamine::open_workbook(path)
+                .map_err(|e: calamine::XlsxError| bad(e.to_string()))?;
+            sheets_of(book, &bad)
+        }
+    }
+}
+
+fn sheets_of<R, E>(
+    mut book: R,
+    bad: &dyn Fn(String) -> FileError,
+) -> Result<Vec<(String, SheetRows)>, FileError>
+where
+    R: Reader<std::io::BufReader<File>, Error = E>,
+    E: std::fmt::Display,
+{
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let range = book

@@ -186,3 +186,110 @@ fn every_date_variant_means_the_same_moment() {
         variants.len() as i64
     );
 }
+
+/// The files offices actually get: an old binary `.xls` workbook (a committed fixture written
+/// by xlwt: a title row, real date cells and a text date, personal data in the text).
+#[test]
+fn an_old_binary_xls_workbook_loads_like_an_xlsx_one() {
+    let t = TestWs::new();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/12345热线工单_2024-03.xls");
+    let s = loaded(&t.load(&[fixture])[0]).clone();
+    assert_eq!(
+        (s.inserted, s.rejected, s.format.as_str()),
+        (3, 0, "xls"),
+        "{s:?}"
+    );
+    let db = t.db();
+    let (accepted, region, content): (String, String, String) = db
+        .query_row(
+            "select strftime(accepted_at, '%Y-%m-%d %H:%M:%S'), region_name, content from appeals \
+             where ticket_id = 'X1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (accepted.as_str(), region.as_str()),
+        ("2024-03-05 08:05:00", "任城区")
+    );
+    assert_eq!(
+        content,
+        "来电人[姓名]反映商户老板[姓名]在店外占道经营，联系电话[电话]"
+    );
+    let plate: String = db
+        .query_row(
+            "select content from appeals where ticket_id = 'X3'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(plate, "出租车司机[姓名]拒载，车牌[车牌]");
+}
+
+#[test]
+fn a_web_page_saved_as_xls_is_refused_saying_what_it_is() {
+    let t = TestWs::new();
+    let path = t.dir.path().join("12345热线工单_2024-03.xls");
+    std::fs::write(
+        &path,
+        "<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>工单编号</td><td>受理时间</td></tr>\
+         <tr><td>A1</td><td>2024-03-05 08:05:00</td></tr></table></body></html>",
+    )
+    .unwrap();
+    let msg = refused(&t.load(&[path])[0]);
+    assert!(
+        msg.contains("web page") && msg.contains("save it as .xlsx"),
+        "{msg}"
+    );
+    assert_eq!(t.count("select count(*) from appeals"), 0);
+}
+
+#[test]
+fn full_width_dates_and_invisible_characters_in_headers_load() {
+    let t = TestWs::new();
+    let header: Vec<String> = [
+        "工单编号",
+        "受理\u{200B}时间",
+        "所属区县\u{00A0}",
+        "诉求内容",
+        "\u{FEFF}办理状态",
+        "退单次数",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = vec![
+        vec![
+            "W1",
+            "２０２４－０３－０５　０８：０５：００",
+            "任城区",
+            "路灯不亮",
+            "办理中",
+            "１",
+        ],
+        vec![
+            "W2",
+            "２０２４年３月６日 ９时３０分",
+            "兖州区",
+            "井盖缺失",
+            "办理中",
+            "０次",
+        ],
+    ]
+    .into_iter()
+    .map(|r| r.into_iter().map(String::from).collect())
+    .collect::<Vec<Vec<String>>>();
+    let path = t.dir.path().join("fullwidth_2024-03.csv");
+    write_csv(&path, &header, &rows);
+    let s = loaded(&t.load(&[path])[0]).clone();
+    assert_eq!((s.inserted, s.rejected), (2, 0), "{s:?}");
+    let got: String = t
+        .db()
+        .query_row(
+            "select string_agg(strftime(accepted_at, '%Y-%m-%d %H:%M') || ' ' || returns, ', ' order by ticket_id) from appeals",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(got, "2024-03-05 08:05 1, 2024-03-06 09:30 0");
+}
