@@ -653,6 +653,7 @@ fn closing(
                 "department": cell(supervision, r, "承办单位"),
                 "category": cell(supervision, r, "诉求分类"),
                 "rule": cell(supervision, r, "触发规则"),
+                "sentence": cell(supervision, r, "触发语句"),
                 "status": cell(supervision, r, "办理状态"),
                 "decision": cell(supervision, r, "督办决定"),
             }),

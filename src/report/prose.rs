@@ -147,4 +147,28 @@ mod tests {
         let e = render(&ws, "overview", serde_json::json!({})).unwrap_err();
         assert!(format!("{e:#}").contains("overview.j2"), "{e:#}");
     }
+
+    #[test]
+    fn a_typical_case_quotes_the_sentence_that_made_it_major() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::init(dir.path()).unwrap();
+        let case = |sentence: &str| {
+            render(
+                &ws,
+                "typical_case",
+                serde_json::json!({
+                    "n": 1, "ticket": "T1", "region": "任城区", "department": "任城区综合行政执法局",
+                    "category": "城市管理/执法行为", "rule": "文本含“打人”", "sentence": sentence,
+                    "status": "已办结", "decision": "—",
+                }),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            case("没有人员受伤，但执法人员打人"),
+            "案例1：工单T1（任城区），由任城区综合行政执法局承办，诉求分类为“城市管理/执法行为”，\
+             因文本含“打人”（“没有人员受伤，但执法人员打人”）列为重大事项，办理状态为已办结。"
+        );
+        assert!(!case("—").contains("（“"), "{}", case("—"));
+    }
 }
