@@ -35,19 +35,36 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     }
     let mut out = Vec::new();
     for m in PLATE.find_iter(text) {
-        let s = m.as_str();
+        let mut range = m.range();
         let after = text[m.end()..].chars().next();
         if after.is_some_and(|c| c.is_ascii_alphanumeric()) {
-            continue;
+            // 鲁H12345挂A: without its suffix the plate still ends where a letter or digit
+            // does not follow (the privacy check reads it so too).
+            match m.as_str().chars().next_back() {
+                Some(c) if !c.is_ascii_alphanumeric() && serial_len(m.as_str()) >= 6 => {
+                    range.end -= c.len_utf8();
+                }
+                _ => continue,
+            }
         }
+        let s = &text[range.clone()];
         // The serial part, after the city letter and the separator: a plate has digits in
         // it (鲁HABCDE is not one).
         let digits = s.chars().skip(2).filter(char::is_ascii_digit).count();
         if digits >= 2 {
-            out.push(m.range());
+            out.push(range);
         }
     }
     out
+}
+
+/// Letters and digits after the city letter, plus a suffix character if any.
+fn serial_len(plate: &str) -> usize {
+    plate
+        .chars()
+        .skip(2)
+        .filter(|c| *c != '·' && *c != '•' && *c != '・' && *c != '-' && !c.is_whitespace())
+        .count()
 }
 
 #[cfg(test)]
@@ -68,6 +85,7 @@ mod tests {
         assert_eq!(plates("教练车鲁H6688学在"), ["鲁H6688学"]);
         assert_eq!(plates("新能源车鲁H12345D超员"), ["鲁H12345D"]);
         assert_eq!(plates("鲁HQ2W34和鲁HZ5678两辆车"), ["鲁HQ2W34", "鲁HZ5678"]);
+        assert_eq!(plates("鲁H12345挂A车厢"), ["鲁H12345"]);
     }
 
     #[test]

@@ -359,3 +359,50 @@ fn model_evaluate_prints_the_figures_before_and_now() {
         "{out}"
     );
 }
+
+/// The masker and the load's privacy check must agree on what a plate is: a plate-like string
+/// the masker leaves would make the check refuse the whole file.
+#[test]
+fn plate_like_strings_either_are_masked_or_pass_the_check() {
+    let t = TestWs::new();
+    let header: Vec<String> = ["工单编号", "受理时间", "所属区县", "诉求内容", "办理状态"]
+        .map(String::from)
+        .to_vec();
+    let texts = [
+        "反映鲁H12345挂A车厢超长",
+        "反映鲁H123456X型号车辆",
+        "反映鲁HD1234567号牌",
+        "反映鲁h1234学教练车",
+        "反映京A·1234车辆",
+        "反映鲁H 1234挂半挂车",
+        "反映苏E12345超载",
+        "反映鲁H5K6J7J车",
+        "反映鲁HA12B3C车",
+        "反映浙B12345，",
+        "车牌鲁H12345",
+        "（鲁H12345）",
+        "鲁A级景区鲁AB级",
+        "鲁H·ABCDE",
+        "鲁HI2345车",
+    ];
+    let rows: Vec<Vec<String>> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            vec![
+                format!("P{i}"),
+                "2024-03-05 08:05:00".into(),
+                "任城区".into(),
+                text.to_string(),
+                "办理中".into(),
+            ]
+        })
+        .collect();
+    let path = t.dir.path().join("plates_2024-03.csv");
+    write_csv(&path, &header, &rows);
+    let s = loaded(&t.load(&[path])[0]).clone();
+    assert_eq!((s.inserted, s.rejected), (texts.len() as u64, 0), "{s:?}");
+    ok(&t.run(&["check"]));
+    let masked = t.count("select count(*) from appeals where content like '%[车牌]%'");
+    assert!(masked >= 9, "{masked} texts with a plate masked");
+}
