@@ -49,19 +49,13 @@ fn masking_figures(set: &[evaluate::Labelled], differences: bool) -> Result<()> 
     let mut row = |what: &str, rules: &str, split: &str, s: &Score| {
         add_score(&mut table, [what, rules, split], s);
     };
-    let mut current = None;
-    for (finders, label) in [
-        (Finders::Introduced, "引导词规则 before"),
-        (Finders::All, "现行规则 now"),
-    ] {
-        let report = masking::names(set, finders);
+    let before = masking::names(set, Finders::Introduced);
+    let current = masking::names(set, Finders::All);
+    for (label, report) in [("引导词规则 before", &before), ("现行规则 now", &current)] {
         for (split, score) in &report.by_split {
             row("姓名 names", label, split, score);
         }
         row("姓名 names", label, "合计 all", &report.overall);
-        if finders == Finders::All {
-            current = Some(report);
-        }
     }
     let (plates, by_split) = masking::plates(set);
     for (split, score) in &by_split {
@@ -70,9 +64,6 @@ fn masking_figures(set: &[evaluate::Labelled], differences: bool) -> Result<()> 
     row("车牌 plates", "现行规则 now", "合计 all", &plates);
     println!("{table}");
 
-    let Some(current) = current else {
-        return Ok(());
-    };
     if current.lost.is_empty() {
         println!("Every name the earlier rules caught is still caught.");
     } else {
@@ -90,16 +81,11 @@ fn masking_figures(set: &[evaluate::Labelled], differences: bool) -> Result<()> 
         let mut t =
             crate::output::table(["编号 id", "漏标 missed", "误标 wrongly masked", "文本 text"]);
         for d in &current.differences {
-            let text = set
-                .iter()
-                .find(|r| r.id == d.id)
-                .map(|r| r.text.clone())
-                .unwrap_or_default();
             t.add_row([
                 d.id.to_string(),
                 d.missed.join("、"),
                 d.wrongly_masked.join("、"),
-                text,
+                text_of(set, d.id),
             ]);
         }
         println!("{t}");
@@ -156,17 +142,12 @@ fn grading_figures(set: &[evaluate::Labelled], rules: &Rules, differences: bool)
             .iter()
             .filter(|m| m.labelled != m.keyword.is_some())
         {
-            let text = set
-                .iter()
-                .find(|r| r.id == m.id)
-                .map(|r| r.text.clone())
-                .unwrap_or_default();
             t.add_row([
                 m.id.to_string(),
                 if m.labelled { "重大" } else { "非重大" }.to_string(),
                 m.keyword.clone().unwrap_or_default(),
                 m.sentence.clone().unwrap_or_default(),
-                text,
+                text_of(set, m.id),
             ]);
         }
         println!("{t}");
@@ -197,7 +178,7 @@ fn scope_figures(set: &[evaluate::Labelled], rules: &Rules) -> Result<()> {
     let (right, total) = s.accuracy();
     println!(
         "Field right (非执法 counted as a field) for {right} of {total} texts ({}).",
-        percent(ratio(right, total))
+        percent(evaluate::share(right, total))
     );
     let codes = s.codes();
     let mut header = vec!["标注＼推断 labelled＼inferred".to_string()];
@@ -258,12 +239,12 @@ fn add_score(table: &mut comfy_table::Table, [what, rules, split]: [&str; 3], s:
     ]);
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        1.0
-    } else {
-        a as f64 / b as f64
-    }
+/// The text of the labelled row `id`.
+fn text_of(set: &[evaluate::Labelled], id: u32) -> String {
+    set.iter()
+        .find(|r| r.id == id)
+        .map(|r| r.text.clone())
+        .unwrap_or_default()
 }
 
 fn percent(x: f64) -> String {

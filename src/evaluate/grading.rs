@@ -58,18 +58,9 @@ impl ScopeReport {
     /// Precision and recall of one field (a code, or 非执法) over every row.
     pub fn field(&self, code: &str) -> Score {
         let mut s = Score::default();
-        for ((gold, found), n) in &self.confusion {
-            if gold == code {
-                s.labelled += n;
-                if found == code {
-                    s.caught += n;
-                }
-            }
-            if found == code {
-                s.found += n;
-                if gold == code {
-                    s.correct += n;
-                }
+        for ((gold, found), &n) in &self.confusion {
+            for _ in 0..n {
+                s.add_row(gold == code, found == code);
             }
         }
         s
@@ -130,12 +121,11 @@ pub fn major(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Res
     for row in set {
         let (keyword, sentence) = found.get(&row.id).cloned().unwrap_or((None, None));
         let hit = keyword.is_some();
-        for s in [&mut overall, by_split.entry(row.split.clone()).or_default()] {
-            s.labelled += usize::from(row.major);
-            s.found += usize::from(hit);
-            s.caught += usize::from(hit && row.major);
-            s.correct += usize::from(hit && row.major);
-        }
+        overall.add_row(row.major, hit);
+        by_split
+            .entry(row.split.clone())
+            .or_default()
+            .add_row(row.major, hit);
         rows.push(MajorRow {
             id: row.id,
             labelled: row.major,
@@ -169,11 +159,7 @@ pub fn scope(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Res
     let mut sources = BTreeMap::new();
     for row in set {
         let inferred = found.get(&row.id);
-        enforcement.labelled += usize::from(row.enforcement);
-        enforcement.found += usize::from(inferred.is_some());
-        let both = usize::from(row.enforcement && inferred.is_some());
-        enforcement.caught += both;
-        enforcement.correct += both;
+        enforcement.add_row(row.enforcement, inferred.is_some());
         let gold = if row.enforcement {
             row.field.clone()
         } else {

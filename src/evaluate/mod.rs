@@ -19,13 +19,10 @@ use std::ops::Range;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
+use crate::mask::names;
+
 /// The labelled set, embedded so that the figures can be measured anywhere.
 const LABELLED: &str = include_str!("../../data/eval/labelled_appeals.csv");
-
-/// Honorifics after which a bare surname is labelled as a name (张先生).
-const HONORIFICS: &[&str] = &[
-    "先生", "女士", "师傅", "阿姨", "大爷", "大妈", "老师", "同志",
-];
 
 /// One hand-labelled appeal text.
 #[derive(Debug, Clone, Deserialize)]
@@ -71,12 +68,12 @@ impl Labelled {
             for (i, _) in self.text.match_indices(name) {
                 let bare_surname = name.chars().count() == 1;
                 let after = &self.text[i + name.len()..];
-                if !bare_surname || HONORIFICS.iter().any(|h| after.starts_with(h)) {
+                if !bare_surname || names::HONORIFICS.iter().any(|h| after.starts_with(h)) {
                     out.push(i..i + name.len());
                 }
             }
         }
-        crate::mask::names::merge(out)
+        names::merge(out)
     }
 
     /// Where the labelled plates stand in the text.
@@ -136,12 +133,12 @@ pub struct Score {
 impl Score {
     /// Share of the labelled spans that were masked (1 when nothing is labelled).
     pub fn recall(&self) -> f64 {
-        ratio(self.caught, self.labelled)
+        share(self.caught, self.labelled)
     }
 
     /// Share of the masked spans that were personal data (1 when nothing was masked).
     pub fn precision(&self) -> f64 {
-        ratio(self.correct, self.found)
+        share(self.correct, self.found)
     }
 
     /// The harmonic mean of precision and recall.
@@ -152,6 +149,14 @@ impl Score {
         } else {
             2.0 * p * r / (p + r)
         }
+    }
+
+    /// Counts one row whose label and finding are yes or no (重大, enforcement-related).
+    pub fn add_row(&mut self, labelled: bool, found: bool) {
+        self.labelled += usize::from(labelled);
+        self.found += usize::from(found);
+        self.caught += usize::from(labelled && found);
+        self.correct += usize::from(labelled && found);
     }
 
     /// Counts one text's labelled spans against the spans found in it.
@@ -166,7 +171,8 @@ impl Score {
     }
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
+/// `a / b`, or 1 when `b` is 0 (nothing to get wrong).
+pub fn share(a: usize, b: usize) -> f64 {
     if b == 0 {
         1.0
     } else {

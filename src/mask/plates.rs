@@ -21,7 +21,7 @@ static PLATE: LazyLock<Regex> = LazyLock::new(|| {
         r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]",
         r"[A-HJ-NP-Za-hj-np-z]",
         r"[·•・\-\s]?",
-        r"(?:[A-HJ-NP-Za-hj-np-z0-9]{5,6}[挂学警港澳领使]?",
+        r"(?:[A-HJ-NP-Za-hj-np-z0-9]{5,6}(?P<suffix>[挂学警港澳领使])?",
         r"|[A-HJ-NP-Za-hj-np-z0-9]{4}[挂学警港澳领使])",
     ))
     .expect("valid plate pattern")
@@ -34,17 +34,16 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for m in PLATE.find_iter(text) {
+    for c in PLATE.captures_iter(text) {
+        let m = c.get(0).expect("the whole match");
         let mut range = m.range();
         let after = text[m.end()..].chars().next();
         if after.is_some_and(|c| c.is_ascii_alphanumeric()) {
-            // 鲁H12345挂A: without its suffix the plate still ends where a letter or digit
-            // does not follow (the privacy check reads it so too).
-            match m.as_str().chars().next_back() {
-                Some(c) if !c.is_ascii_alphanumeric() && serial_len(m.as_str()) >= 6 => {
-                    range.end -= c.len_utf8();
-                }
-                _ => continue,
+            // 鲁H12345挂A: without its optional suffix the plate still ends where a letter or
+            // digit does not follow (the privacy check reads it so too).
+            match c.name("suffix") {
+                Some(suffix) => range.end = suffix.start(),
+                None => continue,
             }
         }
         let s = &text[range.clone()];
@@ -56,15 +55,6 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
-}
-
-/// Letters and digits after the city letter, plus a suffix character if any.
-fn serial_len(plate: &str) -> usize {
-    plate
-        .chars()
-        .skip(2)
-        .filter(|c| *c != '·' && *c != '•' && *c != '・' && *c != '-' && !c.is_whitespace())
-        .count()
 }
 
 #[cfg(test)]
