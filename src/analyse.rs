@@ -3,7 +3,6 @@
 //! (热点关键词) needs Chinese word segmentation and so is done here with `jieba-rs`.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::sync::LazyLock;
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -13,10 +12,11 @@ use duckdb::arrow::array::{
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::types::Value;
 use duckdb::{Connection, OptionalExt, ToSql};
-use jieba_rs::Jieba;
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
+use crate::keywords;
+use crate::period::YearMonth;
 use crate::sql;
 
 /// A reporting period as the marts know it (dim_period).
@@ -39,8 +39,8 @@ pub struct Period {
 }
 
 impl Period {
-    /// Finds a period written as `2024-03`, `2024Q1`, `2024`, `PY2023-24` or `pilot` (the
-    /// pilot year of rexian.toml [pilot]).
+    /// Finds a period written as `2024-03`, `2024Q1`, `2024`, `PY2023-24`, `pilot` (the
+    /// pilot year of rexian.toml [pilot]) or `2023-04..2024-03` (the [report] ranking_months to a month).
     ///
     /// # Errors
     /// When the text is not a period, or the warehouse has no data in it; the message lists
@@ -96,7 +96,8 @@ impl Period {
         }
         bail!(
             "no data for the period {text:?}. Write a month (2024-03), quarter (2024Q1), year \
-             (2024), pilot year (PY2023-24) or `pilot`. The warehouse has:\n  {}",
+             (2024), pilot year (PY2023-24), `pilot`, or the months a monthly report ranks \
+             departments on (2023-04..2024-03). The warehouse has:\n  {}",
             listing.join("\n  ")
         )
     }
@@ -106,6 +107,10 @@ impl Period {
         let months = match self.kind.as_str() {
             "month" => 1,
             "quarter" => 3,
+            "rolling" => {
+                let (a, b) = (YearMonth::of(self.start), YearMonth::of(self.end));
+                a.months_until(b).max(1) as u32
+            }
             _ => 12,
         };
         self.start
@@ -456,44 +461,7 @@ fn hot(conn: &Connection, config: &Config, period: &Period) -> Result<Vec<Frame>
     Ok(vec![categories, keywords, examples])
 }
 
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
-
-/// Loads the word-segmentation dictionary (about 0.2 s) on a background thread, so that it
-/// is ready by the time the hot keywords are counted.
-pub fn warm_up() {
-    std::thread::spawn(|| LazyLock::force(&JIEBA));
-}
-
-/// Counts, for each word, the appeals whose text contains it (words of two or more Chinese
-/// characters, stopwords left out).
-/// Each text comes with the number of appeals that have it.
-pub fn count_words<'a>(
-    texts: impl Iterator<Item = (&'a str, u64)>,
-    stopwords: &HashSet<&str>,
-) -> FxHashMap<&'a str, u64> {
-    let mut counts: FxHashMap<&'a str, u64> = FxHashMap::default();
-    let mut words: Vec<&'a str> = Vec::new();
-    for (text, appeals) in texts {
-        words.clear();
-        words.extend(
-            JIEBA
-                .cut(text, true)
-                .into_iter()
-                .map(|t| t.word)
-                .filter(|w| {
-                    w.len() >= 6 // two characters of three bytes at least
-                && w.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
-                && !stopwords.contains(w)
-                }),
-        );
-        words.sort_unstable();
-        words.dedup();
-        for w in &words {
-            *counts.entry(w).or_default() += appeals;
-        }
-    }
-    counts
-}
+pub use crate::keywords::warm_up;
 
 /// The distinct texts of the period and the one before, with their numbers of appeals, as
 /// Arrow batches: the strings are read in place rather than copied one by one.
@@ -572,30 +540,16 @@ fn candidate_sample<'a>(texts: &[(&'a str, u64)]) -> Vec<(&'a str, u64)> {
         .collect()
 }
 
-fn containing(texts: &[(&str, u64)], words: &[&str]) -> Result<Vec<u64>> {
-    let mut counts = vec![0u64; words.len()];
-    if words.is_empty() {
-        return Ok(counts);
-    }
-    let ac = aho_corasick::AhoCorasick::new(words)?;
-    let mut seen = vec![false; words.len()];
-    for (text, appeals) in texts {
-        seen.iter_mut().for_each(|s| *s = false);
-        for m in ac.find_overlapping_iter(*text) {
-            let i = m.pattern().as_usize();
-            if !seen[i] {
-                seen[i] = true;
-                counts[i] += appeals;
-            }
-        }
-    }
-    Ok(counts)
-}
-
 fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<Frame> {
     let stop: HashSet<&str> = config
         .analysis
         .stopwords
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let generic: HashSet<&str> = config
+        .analysis
+        .generic_words
         .iter()
         .map(String::as_str)
         .collect();
@@ -608,37 +562,37 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         "keyword texts read"
     );
     let top = config.analysis.top as usize;
-    // Candidates: the words the segmenter finds in most appeals of the period, counted on two
-    // threads, half of the texts each. Over a long period they are proposed from a sample of
-    // the texts chosen by a hash of the text itself (so the same texts give the same sample
-    // in any order); the figures below are then counted exactly over every text.
+    // Candidates: the phrases (see `keywords`) found in most appeals of the period, proposed
+    // on two threads, half of the texts each. Over a long period they are proposed from a
+    // sample of the texts chosen by a hash of the text itself (so the same texts give the
+    // same sample in any order); the figures below are then counted exactly over every text.
     let sample = candidate_sample(&now_texts);
     let (left, right) = sample.split_at(sample.len() / 2);
-    let found = std::thread::scope(|scope| {
-        let other = scope.spawn(|| count_words(right.iter().copied(), &stop));
-        let mut found = count_words(left.iter().copied(), &stop);
+    let (found, other) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| keywords::propose(right.iter().copied(), &stop, &generic));
+        let found = keywords::propose(left.iter().copied(), &stop, &generic);
         let other = other
             .join()
             .map_err(|_| anyhow::anyhow!("counting keywords failed"))?;
-        for (w, n) in other {
-            *found.entry(w).or_default() += n;
-        }
-        anyhow::Ok(found)
+        anyhow::Ok((found, other))
     })?;
+    let mut merged: FxHashMap<&str, u64> = FxHashMap::default();
+    for (w, n) in found.into_iter().chain(other) {
+        *merged.entry(w).or_default() += n;
+    }
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
         "keyword candidates proposed"
     );
-    let mut candidates: Vec<(&str, u64)> = found.into_iter().collect();
+    let mut candidates: Vec<(&str, u64)> = merged.into_iter().collect();
     candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    candidates.truncate(top * 3);
-    // The figures: appeals whose text contains the word, in the period and the one before,
-    // one pass over the texts for all the candidates.
+    candidates.truncate(top * 5);
+    // The figures: appeals whose text contains the phrase, in the period and the one before,
+    // one pass over the texts for all the candidates; the two periods on two threads.
     let words: Vec<&str> = candidates.iter().map(|c| c.0).collect();
-    // The two periods on two threads.
     let (now_counts, before_counts) = std::thread::scope(|scope| {
-        let before = scope.spawn(|| containing(&before_texts, &words));
-        let now = containing(&now_texts, &words)?;
+        let before = scope.spawn(|| keywords::containing(&before_texts, &words));
+        let now = keywords::containing(&now_texts, &words)?;
         let before = before
             .join()
             .map_err(|_| anyhow::anyhow!("counting keywords failed"))??;
@@ -648,35 +602,43 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         seconds = started.elapsed().as_secs_f64(),
         "keywords counted"
     );
-    let mut ranked: Vec<(&str, u64, u64)> = words
-        .iter()
-        .zip(now_counts.iter().zip(&before_counts))
-        .map(|(w, (n, b))| (*w, *n, *b))
-        .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let rows = ranked
-        .into_iter()
-        .take(top)
-        .enumerate()
-        .map(|(i, (w, n, b))| {
-            vec![
-                Value::BigInt(i as i64 + 1),
-                Value::Text(w.to_string()),
-                Value::BigInt(n as i64),
-                Value::BigInt(b as i64),
-                if b > 0 {
-                    Value::Double(n as f64 / b as f64 - 1.0)
-                } else {
-                    Value::Null
-                },
-            ]
-        })
-        .collect();
+    let appeals_before: u64 = before_texts.iter().map(|t| t.1).sum();
+    let rows = keywords::rank(
+        &words,
+        &now_counts,
+        &before_counts.appeals,
+        appeals_before,
+        top,
+    )
+    .into_iter()
+    .enumerate()
+    .map(|(i, k)| {
+        vec![
+            Value::BigInt(i as i64 + 1),
+            Value::Text(k.phrase.to_string()),
+            Value::Text(k.related.join("、")),
+            Value::BigInt(k.appeals as i64),
+            Value::BigInt(k.before as i64),
+            if k.before > 0 {
+                Value::Double(k.appeals as f64 / k.before as f64 - 1.0)
+            } else {
+                Value::Null
+            },
+        ]
+    })
+    .collect();
     Ok(Frame {
         title: format!("{} 热点关键词", period.label),
-        columns: ["排名", "关键词", "含该词件数", "上期件数", "环比增长"]
-            .map(String::from)
-            .to_vec(),
+        columns: [
+            "排名",
+            "关键词",
+            "同见于",
+            "含该词件数",
+            "上期件数",
+            "环比增长",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
         percent: ["环比增长".to_string()].into(),
     })

@@ -118,6 +118,9 @@ pub struct ReportSettings {
     pub fonts: FontRoles,
     /// The legal basis cited in letters.
     pub legal_basis: String,
+    /// Months a monthly report ranks its departments on, ending with its month (1 for the
+    /// month alone): one month gives most departments too few callbacks to be ranked.
+    pub ranking_months: u32,
 }
 
 /// Limits and windows behind the derived facts of every appeal.
@@ -210,8 +213,11 @@ pub struct AnalysisSettings {
     pub warning_min_orders: u32,
     /// Behaviour words looked for in complaints.
     pub behaviours: Vec<String>,
-    /// Words never shown as keywords.
+    /// Words never shown as keywords, nor at either end of a keyword phrase (filler).
     pub stopwords: Vec<String>,
+    /// Words never shown as keywords by themselves, though a phrase may begin or end with
+    /// one (违规 alone says nothing, 违规收费 does).
+    pub generic_words: Vec<String>,
 }
 
 /// Paths of a workspace, relative to its folder unless absolute.
@@ -354,6 +360,13 @@ impl Config {
             bail!(
                 "[ingest] encoding = {:?}; use \"auto\", \"utf-8\" or \"gb18030\"",
                 self.ingest.encoding
+            );
+        }
+        if !(1..=24).contains(&self.report.ranking_months) {
+            bail!(
+                "[report] ranking_months = {}; write the months a monthly report ranks \
+                 departments on, 1 (the month alone) to 24",
+                self.report.ranking_months
             );
         }
         self.validate_schedule()?;
@@ -660,5 +673,17 @@ mod tests {
         assert!(Config::from_toml("[warehouse]\nmemory_limit = \"lots\"\n").is_err());
         let e = Config::from_toml("time_zone = \"Mars/Olympus\"\n").unwrap_err();
         assert!(format!("{e:#}").contains("IANA"), "{e:#}");
+        let e = Config::from_toml("[report]\nranking_months = 0\n").unwrap_err();
+        assert!(
+            format!("{e:#}").contains("1 (the month alone) to 24"),
+            "{e:#}"
+        );
+        assert_eq!(
+            Config::from_toml("[report]\nranking_months = 3\n")
+                .unwrap()
+                .report
+                .ranking_months,
+            3
+        );
     }
 }

@@ -13,7 +13,8 @@
 //! * `refresh`: builds the layered SQL models in `sql/models/` in dependency order.
 //! * `remask`: masks the texts stored under older rules again.
 //! * `check`: data tests, one query per file in `sql/checks/`.
-//! * `analyse`, `report`: the figures, analyses and PDFs of a period.
+//! * `analyse`, `report`: the figures, analyses and PDFs of a period; `keywords` finds the
+//!   phrases of its 热点关键词.
 //! * `schedule`: the daemon (`rexian serve`) and its run ledger.
 //! * `shell`: the analysts' SQL shell.
 //! * `commands`: what each subcommand of the `rexian` binary does and prints.
@@ -27,6 +28,7 @@ pub mod evaluate;
 pub mod fsutil;
 pub mod generate;
 pub mod ingest;
+pub mod keywords;
 pub mod lake;
 pub mod logging;
 pub mod mask;
