@@ -93,6 +93,7 @@ pub fn params(config: &Config) -> Vec<(&'static str, String)> {
             "widespread_orders_per_region",
             g.widespread_orders_per_region.to_string(),
         ),
+        ("ranking_months", config.report.ranking_months.to_string()),
         ("top", a.top.to_string()),
         ("examples", a.examples.to_string()),
         ("warning_months", a.warning_months.to_string()),

@@ -1,5 +1,7 @@
 -- One row per unit of kind $2 in period $1: every indicator, the composite 效能指数, its
--- band and rank. $3 limits the rows to one region ('' for all).
+-- band and rank. $3 limits the rows to one region ('' for all). 排名 follows 保守效能指数
+-- (mart_scores.rank_score: each rate at the pessimistic end of its Wilson interval), so a
+-- unit with a higher 效能指数 from few cases can rank below one with more.
 
 with v as (
     select * from mart_indicator_values
@@ -50,6 +52,7 @@ select
     w.repeat_rate as 重复诉求率,
     cast(s.valid_callbacks as bigint) as 有效回访数,
     round(s.score, 1) as 效能指数,
+    round(s.rank_score, 1) as 保守效能指数,
     s.band as 等级,
     s.rules_version as 规则版本
 from wide as w

@@ -37,6 +37,11 @@ pub struct Table {
 
 impl Table {
     fn from_frame(f: &Frame, keep: &[&str]) -> Table {
+        Self::from_frame_as(f, keep, &Labels::new())
+    }
+
+    /// The table of `keep`'s columns (all when empty), headed by their short labels.
+    fn from_frame_as(f: &Frame, keep: &[&str], labels: &Labels) -> Table {
         let idx: Vec<usize> = if keep.is_empty() {
             (0..f.columns.len()).collect()
         } else {
@@ -63,17 +68,42 @@ impl Table {
                 .iter()
                 .map(|i| f.rows.iter().all(|r| is_number(&r[*i])))
                 .collect(),
-            columns: idx.iter().map(|i| f.columns[*i].clone()).collect(),
+            columns: idx
+                .iter()
+                .map(|i| {
+                    let c = &f.columns[*i];
+                    labels.get(c).unwrap_or(c).clone()
+                })
+                .collect(),
             rows: f
                 .rows
                 .iter()
                 .map(|r| {
                     idx.iter()
-                        .map(|i| display(&r[*i], f.percent.contains(&f.columns[*i])))
+                        .map(|i| {
+                            let c = &f.columns[*i];
+                            cell(&r[*i], f.percent.contains(c), c)
+                        })
                         .collect()
                 })
                 .collect(),
         }
+    }
+}
+
+/// Short headers for a report's tables, keyed by the analysis's column name (及时签收率 →
+/// 签收率): the indicators' `short_name` from stg_indicator.
+type Labels = std::collections::BTreeMap<String, String>;
+
+/// A cell as a report prints it: rates as percentages, an index with one decimal, other
+/// fractional figures with two, so that a column's figures line up.
+fn cell(v: &duckdb::types::Value, percent: bool, column: &str) -> String {
+    match v {
+        duckdb::types::Value::Double(x) if !percent => {
+            let decimals = if column.contains("指数") { 1 } else { 2 };
+            format!("{x:.decimals$}")
+        }
+        _ => display(v, percent),
     }
 }
 
@@ -214,7 +244,7 @@ pub struct Charts {
     pub rates: Option<Figure>,
     /// 诉求量 by enforcement field (city-wide reports).
     pub fields: Option<Figure>,
-    /// 效能指数 of the leading departments.
+    /// 保守效能指数 of the leading departments (what they are ranked by).
     pub departments: Option<Figure>,
     /// 回访满意率, pilot units against the others (pilot summaries).
     pub pilot: Option<Figure>,
@@ -264,6 +294,8 @@ pub struct PeriodData {
     pub ranking_note: String,
     /// Ranked departments.
     pub departments: Table,
+    /// The sentence under a ranked table: what 排名 follows.
+    pub rank_order: String,
     /// Grading counts.
     pub grades: Table,
     /// Hot categories.
@@ -304,6 +336,7 @@ fn value_shown(v: Option<f64>, unit: &str) -> String {
     match v {
         None => display(&Value::Null, false),
         Some(x) if unit == "count" => display(&Value::BigInt(x as i64), false),
+        Some(x) if unit == "days" => format!("{x:.2}"),
         Some(x) => display(&Value::Double(x), unit == "rate"),
     }
 }
@@ -372,7 +405,11 @@ pub fn period_data(
     } else {
         analyse::indicators(conn, period, "department", region)?
     };
-    let departments = analyse::indicators(conn, period, "department", region)?;
+    // A monthly report ranks departments on the months ending with its month: one month
+    // gives most departments too few callbacks to be ranked at all.
+    let basis = ranking_basis(conn, &ws.config, kind, period)?;
+    let ranked_period = basis.as_ref().unwrap_or(period);
+    let departments = analyse::indicators(conn, ranked_period, "department", region)?;
     let ranked = Frame {
         rows: departments
             .rows
@@ -399,6 +436,7 @@ pub fn period_data(
         "退单率",
         "回访满意率",
         "效能指数",
+        "保守效能指数",
         "等级",
     ];
     let grades = analyse::grade_counts(conn, period)?;
@@ -423,12 +461,18 @@ pub fn period_data(
         }),
     )?];
     let mut definitions = Vec::new();
+    let mut labels = Labels::new();
     {
-        let mut stmt =
-            conn.prepare("select indicator_name, formula from stg_indicator order by sort_order")?;
-        let rows = stmt.query_map([], |r| Ok(vec![r.get::<_, String>(0)?, r.get(1)?]))?;
+        let mut stmt = conn.prepare(
+            "select indicator_name, short_name, formula from stg_indicator order by sort_order",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(vec![r.get::<_, String>(0)?, r.get(1)?, r.get(2)?])
+        })?;
         for r in rows {
-            definitions.push(r?);
+            let r = r?;
+            labels.insert(r[0].clone(), r[1].clone());
+            definitions.push(r);
         }
     }
     let (ledger, rules): (String, String) = conn.query_row(
@@ -456,7 +500,7 @@ pub fn period_data(
     } else {
         None
     };
-    let (charts, svgs) = charts(conn, ws, kind, period, region, &ranked)?;
+    let (charts, svgs) = charts(conn, ws, kind, period, region, (ranked_period, &ranked))?;
     let movement = match kind {
         Kind::Quarterly | Kind::Annual => movement(conn, ws, period)?,
         _ => None,
@@ -469,9 +513,10 @@ pub fn period_data(
     )?;
     let fields = if region.is_empty() {
         let f = analyse::indicators(conn, period, "field", "")?;
-        Some(Table::from_frame(
+        Some(Table::from_frame_as(
             &f,
             &[
+                "排名",
                 "单位",
                 "诉求量",
                 "及时签收率",
@@ -479,8 +524,10 @@ pub fn period_data(
                 "退单率",
                 "回访满意率",
                 "效能指数",
+                "保守效能指数",
                 "等级",
             ],
+            &labels,
         ))
     } else {
         None
@@ -539,7 +586,7 @@ pub fn period_data(
             "各部门情况"
         }
         .to_string(),
-        regions: Table::from_frame(&regions, &keep[1..]),
+        regions: Table::from_frame_as(&regions, &keep, &labels),
         ranking_note: prose::render(
             ws,
             "ranking",
@@ -547,9 +594,16 @@ pub fn period_data(
                 "min_callbacks": config.scoring.min_callbacks,
                 "small": small,
                 "shown": ranked.rows.len(),
+                "basis": basis.as_ref().map(|b| b.label.clone()),
+                "months": config.report.ranking_months,
             }),
         )?,
-        departments: Table::from_frame(&ranked, &keep),
+        rank_order: prose::render(
+            ws,
+            "rank_order",
+            serde_json::json!({"min_callbacks": config.scoring.min_callbacks}),
+        )?,
+        departments: Table::from_frame_as(&ranked, &keep, &labels),
         grades: Table::from_frame(&grades, &[]),
         hot: Table::from_frame(&hot[0], &["排名", "诉求分类", "件数", "占比", "环比增长"]),
         keywords: Table::from_frame(&hot[1], &[]),
@@ -576,6 +630,37 @@ pub fn period_data(
             version: crate::VERSION.to_string(),
         },
     })
+}
+
+/// The period a report ranks its departments on when it is not the report's own: for a
+/// monthly report the `[report] ranking_months` ending with its month (`2023-04..2024-03`),
+/// once the warehouse has all of them.
+///
+/// # Errors
+/// When dim_period cannot be read.
+fn ranking_basis(
+    conn: &Connection,
+    config: &crate::config::Config,
+    kind: Kind,
+    period: &Period,
+) -> Result<Option<Period>> {
+    let months = config.report.ranking_months as i32;
+    if kind != Kind::Monthly || months <= 1 {
+        return Ok(None);
+    }
+    let Ok(month) = period.key.parse::<crate::period::YearMonth>() else {
+        return Ok(None);
+    };
+    let key = format!("{}..{month}", month.plus(1 - months));
+    let known: i64 = conn.query_row(
+        "select count(*) from dim_period where period_key = ?",
+        [&key],
+        |r| r.get(0),
+    )?;
+    if known == 0 {
+        return Ok(None);
+    }
+    Period::resolve(conn, config, &key).map(Some)
 }
 
 /// The font roles for the templates: each configured chain, with Noto Serif and Sans CJK SC
@@ -783,7 +868,7 @@ fn charts(
     kind: Kind,
     period: &Period,
     region: &str,
-    ranked: &Frame,
+    (ranked_period, ranked): (&Period, &Frame),
 ) -> Result<(Charts, Vec<MemoryFile>)> {
     use chart::Scale;
     let family = world::chart_family(&font_store(ws), &ws.config.report.fonts.heading);
@@ -868,7 +953,8 @@ fn charts(
             );
         }
     }
-    if let (Some(name), Some(score)) = (ranked.col("单位"), ranked.col("效能指数")) {
+    // The bars are what the rank follows, so they fall from the first to the last.
+    if let (Some(name), Some(score)) = (ranked.col("单位"), ranked.col("保守效能指数")) {
         let bars: Vec<(String, f64)> = ranked
             .rows
             .iter()
@@ -880,8 +966,8 @@ fn charts(
                 &mut out.departments,
                 "departments",
                 format!(
-                    "{}排名前{}位的执法部门及其效能指数",
-                    period.label,
+                    "{}排名前{}位的执法部门及其保守效能指数",
+                    ranked_period.label,
                     bars.len()
                 ),
                 chart::bars(&family, &bars, Scale::Points, &|_| String::new())?,

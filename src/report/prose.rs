@@ -20,6 +20,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../report-templates/prose/ranking.j2"),
     ),
     (
+        "rank_order",
+        include_str!("../../report-templates/prose/rank_order.j2"),
+    ),
+    (
         "pilot_effect",
         include_str!("../../report-templates/prose/pilot_effect.j2"),
     ),

@@ -85,7 +85,8 @@ fn the_monthly_report_prints_the_indicators_figures() {
         let volume = row["诉求量"].as_i64().unwrap();
         let line = text
             .lines()
-            .find(|l| l.trim_start().starts_with(region))
+            // 排名 (a number or —), then the unit.
+            .find(|l| l.split_whitespace().nth(1) == Some(region))
             .unwrap_or_else(|| panic!("{region} not in the report"));
         assert!(line.contains(&volume.to_string()), "{line}");
         if let Some(r) = row["按期办结率"].as_f64() {
@@ -451,5 +452,237 @@ fn charts_pdf_a_font_roles_and_the_offices_own_wording() {
     assert!(
         text.contains(&format!("2024年03月共受理{volume}件（本办公室措辞）")),
         "{text}"
+    );
+}
+
+/// The header line of a table in `pdftotext -layout` text: the line holding its first two
+/// labels. Every label must stand on it whole: a header that wraps leaves a fragment there.
+fn assert_header_whole(text: &str, labels: &[&str], report: &str) {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            words.contains(&labels[0]) && words.contains(&labels[1])
+        })
+        .collect();
+    assert!(!lines.is_empty(), "{report}: no header {labels:?}:\n{text}");
+    for line in lines {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for label in labels {
+            assert!(
+                words.contains(label),
+                "{report}: the header {label} is broken in {line:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn table_headers_never_break_inside_a_word_and_the_rank_is_explained() {
+    let t = sample_ws();
+    // Rank the monthly report's departments on three months, as an office with a high volume
+    // would; the sample has three months.
+    let toml = t.root().join("rexian.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    assert!(config.contains("ranking_months = 12"));
+    // The sample is small: fewer callbacks make a department rankable.
+    let config = config
+        .replace("ranking_months = 12", "ranking_months = 3")
+        .replace("min_callbacks = 30", "min_callbacks = 8");
+    std::fs::write(&toml, config).unwrap();
+    ok(&t.run(&["refresh"]));
+    let out = t.dir.path().join("out");
+    let o = out.to_str().unwrap();
+    ok(&t.run(&["report", "monthly", "2024-03", "--out", o]));
+    ok(&t.run(&["report", "quarterly", "2024Q1", "--out", o]));
+    // 平均时长 first: the line is the department and region tables' header, not the fields'.
+    let ranked = [
+        "平均时长",
+        "排名",
+        "单位",
+        "诉求量",
+        "签收率",
+        "办结率",
+        "退单率",
+        "满意率",
+        "效能指数",
+        "保守效能指数",
+        "等级",
+    ];
+    for name in [
+        "2024年03月 行政执法监督12345热线数据分析月报.pdf",
+        "2024年第1季度 行政执法监督12345热线数据分析季报.pdf",
+    ] {
+        let text = pdftotext(&out.join(name));
+        assert_header_whole(&text, &ranked, name);
+        assert_header_whole(
+            &text,
+            &[
+                "排名",
+                "单位",
+                "诉求量",
+                "签收率",
+                "办结率",
+                "退单率",
+                "满意率",
+                "效能指数",
+                "保守效能指数",
+                "等级",
+            ],
+            name,
+        );
+        assert_header_whole(
+            &text,
+            &[
+                "排名",
+                "关键词",
+                "同见于",
+                "含该词件数",
+                "上期件数",
+                "环比增长",
+            ],
+            name,
+        );
+        assert_header_whole(&text, &["指标", "表中简称", "口径"], name);
+        // The short labels are given their full names in the appendix.
+        let appendix = &text[text.find("指标口径").unwrap()..];
+        let line = appendix.lines().find(|l| l.contains("及时签收率")).unwrap();
+        assert!(line.contains("签收率") && line.contains("÷"), "{line}");
+        // Under each ranked table, what the rank follows.
+        let flat = text.replace([' ', '\n'], "");
+        assert!(
+            flat.matches("注：排名按保守效能指数由高到低排列").count() >= 3,
+            "{name}"
+        );
+    }
+
+    // The monthly report ranks departments on 2024-01..2024-03 and says so; its rows are
+    // those of `rexian indicators` for those months.
+    let text = pdftotext(&out.join("2024年03月 行政执法监督12345热线数据分析月报.pdf"));
+    let flat = text.replace([' ', '\n'], "");
+    assert!(
+        flat.contains("近3个月（2024年01月至03月）滚动计算"),
+        "{flat}"
+    );
+    let json = ok(&t.run(&[
+        "indicators",
+        "--period",
+        "2024-01..2024-03",
+        "--by",
+        "department",
+        "--format",
+        "json",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows: Vec<&serde_json::Value> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["排名"].is_null())
+        .collect();
+    // Three months ending with March are the first quarter: every figure is the same.
+    let quarter = ok(&t.run(&[
+        "indicators",
+        "--period",
+        "2024Q1",
+        "--by",
+        "department",
+        "--format",
+        "json",
+    ]));
+    let quarter: serde_json::Value = serde_json::from_str(&quarter).unwrap();
+    assert_eq!(doc["rows"], quarter["rows"]);
+    let month = ok(&t.run(&[
+        "indicators",
+        "--period",
+        "2024-03",
+        "--by",
+        "department",
+        "--format",
+        "json",
+    ]));
+    let month: serde_json::Value = serde_json::from_str(&month).unwrap();
+    let ranked_in_month = month["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["排名"].is_null())
+        .count();
+    assert!(
+        rows.len() > ranked_in_month,
+        "three months rank {} departments, the month {ranked_in_month}",
+        rows.len()
+    );
+    let section = &text[text.find("执法部门效能评价").unwrap()..text.find("分级分类").unwrap()];
+    for r in rows.iter().take(20) {
+        let name = r["单位"].as_str().unwrap();
+        let line = section
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(name))
+            .unwrap_or_else(|| panic!("{name} not ranked in the report:\n{section}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], r["排名"].as_i64().unwrap().to_string(), "{line}");
+        assert_eq!(
+            words[2],
+            r["诉求量"].as_i64().unwrap().to_string(),
+            "{line}"
+        );
+        assert!(
+            words.contains(&format!("{:.1}", r["保守效能指数"].as_f64().unwrap()).as_str()),
+            "{line}"
+        );
+        assert!(
+            words.contains(&format!("{:.1}", r["效能指数"].as_f64().unwrap()).as_str()),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn hot_keywords_are_phrases_not_fragments_or_filler() {
+    let t = sample_ws();
+    let json = ok(&t.run(&["analyse", "hot", "--period", "2024-03", "--format", "json"]));
+    let docs: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let keywords = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"].as_str().unwrap_or("").contains("热点关键词"))
+        .unwrap_or_else(|| panic!("{json}"));
+    let words: Vec<&str> = keywords["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["关键词"].as_str().unwrap())
+        .collect();
+    assert!(words.len() >= 5, "{words:?}");
+    for fragment in [
+        "我叫",
+        "电动",
+        "自行车",
+        "停放",
+        "充电",
+        "违规",
+        "有关",
+        "查处",
+        "反映",
+        "问题",
+        "市民",
+    ] {
+        assert!(!words.contains(&fragment), "{fragment} in {words:?}");
+    }
+    // The planted surge of 2024-03 is one phrase, near the top.
+    assert!(
+        words[..3]
+            .iter()
+            .any(|w| w.contains("电动自行车") && w.contains("充电")),
+        "{words:?}"
+    );
+    // No address: a clause ending in a house number proposes nothing.
+    assert!(
+        !words
+            .iter()
+            .any(|w| w.ends_with("路") || w.ends_with("花园")),
+        "{words:?}"
     );
 }

@@ -1,5 +1,8 @@
 -- Every reporting period the data touches: months, quarters, pilot years (11-01 to 10-31)
 -- and calendar years, with the period before (环比) and the same period a year before (同比).
+-- rolling: the [report] ranking_months months ending with each month (2023-04..2024-03), once
+-- all of them have data. A monthly report ranks departments on it, because one month gives
+-- most departments too few callbacks to be ranked ([scoring] min_callbacks).
 
 with bounds as (
     select
@@ -58,6 +61,22 @@ periods as (
         cast(year(m) - 1 as varchar),
         cast(year(m) - 1 as varchar)
     from months
+    union all
+    select
+        'rolling',
+        format('{}..{}', strftime(m - to_months(n - 1), '%Y-%m'), strftime(m, '%Y-%m')),
+        case when year(m - to_months(n - 1)) = year(m)
+            then strftime(m - to_months(n - 1), '%Y年%m月') || '至' || strftime(m, '%m月')
+            else strftime(m - to_months(n - 1), '%Y年%m月') || '至' || strftime(m, '%Y年%m月')
+        end,
+        cast(m - to_months(n - 1) as date),
+        cast(m + interval 1 month as date),
+        format('{}..{}', strftime(m - to_months(2 * n - 1), '%Y-%m'),
+            strftime(m - to_months(n), '%Y-%m')),
+        format('{}..{}', strftime(m - to_months(n + 11), '%Y-%m'),
+            strftime(m - interval 12 month, '%Y-%m'))
+    from months, bounds, (select cast({{ranking_months}} as integer) as n)
+    where n > 1 and m - to_months(n - 1) >= first_month
 )
 
 select * from periods
