@@ -495,7 +495,12 @@ pub fn period_data(
                     "pilot_end": config.pilot.end.to_string(),
                 }),
             )?,
-            table: Table::from_frame(f, &[]),
+            table: {
+                // 试点单位_试点前 → 试点单位·试点前: the column names read as two words.
+                let mut t = Table::from_frame(f, &[]);
+                t.columns = t.columns.iter().map(|c| c.replace('_', "·")).collect();
+                t
+            },
         })
     } else {
         None

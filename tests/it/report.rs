@@ -495,6 +495,7 @@ fn table_headers_never_break_inside_a_word_and_the_rank_is_explained() {
     let o = out.to_str().unwrap();
     ok(&t.run(&["report", "monthly", "2024-03", "--out", o]));
     ok(&t.run(&["report", "quarterly", "2024Q1", "--out", o]));
+    ok(&t.run(&["report", "pilot-summary", "pilot", "--out", o]));
     // 平均时长 first: the line is the department and region tables' header, not the fields'.
     let ranked = [
         "平均时长",
@@ -509,11 +510,53 @@ fn table_headers_never_break_inside_a_word_and_the_rank_is_explained() {
         "保守效能指数",
         "等级",
     ];
+    // Each table's header; its first two labels find the line.
+    let every = [
+        &[
+            "工单编号",
+            "督办类型",
+            "区县",
+            "承办单位",
+            "诉求分类",
+            "办理状态",
+        ][..],
+        &["分级", "其中屡次不改", "建议措施", "件数"],
+        &["占比", "诉求分类", "排名", "件数", "环比增长"],
+        &["前期月均", "预警线", "诉求分类", "区县", "件数"],
+        &[
+            "退单件数",
+            "建议牵头单位",
+            "诉求分类",
+            "区县",
+            "件数",
+            "退单单位",
+        ],
+        &["维度", "占比", "名称", "件数"],
+    ];
+    let summary = "2023—2024试点年度 行政执法监督与12345热线联动试点工作总结.pdf";
+    let text = pdftotext(&out.join(summary));
+    for labels in [
+        &[
+            "双重差分",
+            "指标",
+            "试点单位·试点前",
+            "试点单位·试点期间",
+            "非试点单位·试点前",
+            "非试点单位·试点期间",
+        ][..],
+        &["维度", "投诉举报件数", "排名", "名称"],
+    ] {
+        assert_header_whole(&text, labels, summary);
+    }
     for name in [
         "2024年03月 行政执法监督12345热线数据分析月报.pdf",
         "2024年第1季度 行政执法监督12345热线数据分析季报.pdf",
+        summary,
     ] {
         let text = pdftotext(&out.join(name));
+        for labels in every {
+            assert_header_whole(&text, labels, name);
+        }
         assert_header_whole(&text, &ranked, name);
         assert_header_whole(
             &text,
