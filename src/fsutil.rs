@@ -36,3 +36,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     result.with_context(|| format!("cannot write {}", path.display()))
 }
+
+/// Copies `from` to `to` through a temporary file and a rename, so that `to` is the whole
+/// copy or absent, never a part.
+///
+/// # Errors
+/// When `from` cannot be read, the folder is not writable or the disk is full.
+pub fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
+    let tmp = temp_beside(to);
+    let result = (|| -> std::io::Result<()> {
+        std::fs::copy(from, &tmp)?;
+        std::fs::File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, to)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))
+}

@@ -7,7 +7,8 @@
 //! * `ingest`: extracts → validated, masked rows → the warehouse, every row accounted for.
 //! * `mask`: the keyed hash and the masks that keep personal data out of everything stored.
 //! * `evaluate`: how well the masking and the grading read text, on a hand-labelled set.
-//! * `warehouse`: the DuckDB file, its tables and reference dimensions.
+//! * `warehouse`: the DuckDB file, its tables and reference dimensions; `migrate` brings an
+//!   older warehouse to this binary's schema version.
 //! * `lake`: the Parquet copy, partitioned by year and month.
 //! * `sql`: the embedded `sql/` files and the helper that runs them.
 //! * `refresh`: builds the layered SQL models in `sql/models/` in dependency order.
@@ -32,6 +33,7 @@ pub mod keywords;
 pub mod lake;
 pub mod logging;
 pub mod mask;
+pub mod migrate;
 pub mod output;
 pub mod period;
 pub mod reference;

@@ -25,8 +25,10 @@ macro_rules! script {
     };
 }
 
-/// Core, ledger and lake-pending tables.
-pub const WAREHOUSE_SCHEMA: Script = script!("warehouse/schema.sql");
+/// The record of the schema migrations applied (see `migrate`).
+pub const WAREHOUSE_SCHEMA_MIGRATIONS: Script = script!("warehouse/schema_migrations.sql");
+/// The load ledger's row of one file.
+pub const LOAD_LEDGER: Script = script!("load/ledger.sql");
 /// Reference dimension tables.
 pub const WAREHOUSE_REFERENCE: Script = script!("warehouse/reference.sql");
 /// The configurable rules as tables.

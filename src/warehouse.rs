@@ -51,9 +51,13 @@ pub fn open(path: &Path, access: Access, wait: Duration) -> Result<Connection> {
             AccessMode::ReadWrite
         })?;
         match Connection::open_with_flags(path, config) {
-            Ok(conn) => {
+            Ok(mut conn) => {
+                // The tables rexian keeps are created, or brought to this binary's schema
+                // version, by the migrations; a newer warehouse is refused either way.
                 if access == Access::ReadWrite {
-                    sql::run(&conn, sql::WAREHOUSE_SCHEMA, &[])?;
+                    crate::migrate::run(&mut conn, path)?;
+                } else {
+                    crate::migrate::check_known(&conn, path)?;
                 }
                 return Ok(conn);
             }

@@ -566,19 +566,16 @@ impl<'a> Loader<'a> {
                 inserted + updated + unchanged + rejected
             );
         }
-        let months_sql = format!(
+        let months_list = format!(
             "[{}]",
             months
                 .iter()
-                .map(|m| format!("'{m}'"))
+                .map(|m| m.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
         tx.execute(
-            &format!(
-                "insert into load_ledger values (?, ?, ?, ?, ?, ?, ?, cast(? as timestamp), ?, ?, ?, ?, ?, ?, {months_sql}, \
-                 cast(? as timestamptz), cast(? as timestamptz), ?)"
-            ),
+            sql::LOAD_LEDGER.text,
             params![
                 load_id,
                 name,
@@ -594,11 +591,14 @@ impl<'a> Loader<'a> {
                 updated as i64,
                 unchanged as i64,
                 rejected as i64,
+                months_list,
                 started_at.to_rfc3339(),
                 Utc::now().to_rfc3339(),
                 crate::VERSION,
+                crate::migrate::latest(),
             ],
-        )?;
+        )
+        .context("writing the load ledger (sql/load/ledger.sql)")?;
         tx.execute_batch("drop table if exists stg_actions")?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "applied");
         // The masking is verified on what was written, before anything is committed.

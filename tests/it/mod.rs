@@ -11,6 +11,7 @@ mod generate;
 mod hostile;
 mod indicators;
 mod lake;
+mod migrate;
 mod patterns;
 mod privacy;
 mod refresh;

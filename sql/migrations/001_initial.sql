@@ -1,7 +1,8 @@
--- The warehouse's own tables: the core appeals table, the load ledger and what the lake still
--- owes. Reference (dim_) tables are rebuilt from data/reference on every load; see
--- reference.sql. Every statement is idempotent: this file runs each time the warehouse opens
--- for writing.
+-- Migration 1: the warehouse's own tables as rexian 0.1.0 first created them: the core
+-- appeals table, the load ledger and what the lake still owes. A warehouse made before schema
+-- versions existed is at this version. Reference (dim_) tables are rebuilt from
+-- data/reference on every load (sql/warehouse/reference.sql) and models by every refresh:
+-- neither is migrated. Every statement is idempotent.
 
 create table if not exists appeals (
     ----------  identity
