@@ -560,22 +560,7 @@ impl Workspace {
         if !key.exists() {
             crate::mask::MaskKey::create_file(&key)?;
         }
-        for p in [
-            &ws.config.paths.inbox,
-            &ws.config.paths.archive,
-            &ws.config.paths.rejected,
-            &ws.config.paths.loads,
-            &ws.config.paths.reports,
-            &ws.config.paths.lake,
-        ] {
-            let p = ws.path(p);
-            std::fs::create_dir_all(&p)
-                .with_context(|| format!("cannot create {}", p.display()))?;
-        }
-        if let Some(parent) = ws.warehouse_path().parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
+        ws.create_folders()?;
         let ignore = root.join(".gitignore");
         if !ignore.exists() {
             crate::fsutil::write_atomic(
@@ -584,6 +569,31 @@ impl Workspace {
             )?;
         }
         Ok(ws)
+    }
+
+    /// Creates the workspace's folders that are missing (inbox, archive, rejected, loads,
+    /// reports, lake, the warehouse's).
+    ///
+    /// # Errors
+    /// When a folder cannot be created.
+    pub fn create_folders(&self) -> Result<()> {
+        for p in [
+            &self.config.paths.inbox,
+            &self.config.paths.archive,
+            &self.config.paths.rejected,
+            &self.config.paths.loads,
+            &self.config.paths.reports,
+            &self.config.paths.lake,
+        ] {
+            let p = self.path(p);
+            std::fs::create_dir_all(&p)
+                .with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        if let Some(parent) = self.warehouse_path().parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        Ok(())
     }
 
     /// Resolves a configured path against the workspace folder.

@@ -17,10 +17,12 @@
 //! * `analyse`, `report`: the figures, analyses and PDFs of a period; `keywords` finds the
 //!   phrases of its 热点关键词.
 //! * `schedule`: the daemon (`rexian serve`) and its run ledger.
+//! * `backup`: a consistent copy of a workspace while the daemon runs, and its restore.
 //! * `shell`: the analysts' SQL shell.
 //! * `commands`: what each subcommand of the `rexian` binary does and prints.
 
 pub mod analyse;
+pub mod backup;
 pub mod check;
 pub mod commands;
 pub mod config;

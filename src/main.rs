@@ -130,6 +130,33 @@ enum Command {
     /// already masked changes nothing, so it is safe to run again.
     Remask,
 
+    /// Copy the workspace into DIR while it runs: the warehouse (checkpointed), rexian.toml,
+    /// the lake, the load records and the archive list, with MANIFEST.json of SHA-256 sums.
+    ///
+    /// Waits for a running job and keeps loads and reports out while it copies. secret.key
+    /// is left out unless --include-key. Example: rexian backup /backups/rexian-2024-11-01
+    Backup {
+        /// A new or empty folder.
+        dir: PathBuf,
+        /// Put secret.key in the backup too (keep that backup apart and encrypted).
+        #[arg(long)]
+        include_key: bool,
+    },
+
+    /// Restore a backup into the workspace folder (--workspace), checking every file against
+    /// its manifest first.
+    ///
+    /// A folder that already holds files is refused unless --force, which replaces its
+    /// warehouse, lake and load records. Example: rexian -w /srv/rexian-new restore
+    /// /backups/rexian-2024-11-01
+    Restore {
+        /// The backup folder (with MANIFEST.json).
+        dir: PathBuf,
+        /// Replace the warehouse, lake and load records of a folder that has them.
+        #[arg(long)]
+        force: bool,
+    },
+
     /// Run the data checks (sql/checks/*.sql) and show each failing one with sample rows.
     ///
     /// Exit status 4 when any check fails.
@@ -502,6 +529,13 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Refresh => {
             let ws = Workspace::open(&cli.workspace)?;
             return commands::refresh::run(&ws);
+        }
+        Command::Backup { dir, include_key } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            return commands::backup::backup(&ws, &dir, include_key);
+        }
+        Command::Restore { dir, force } => {
+            return commands::backup::restore(&dir, &cli.workspace, force);
         }
         Command::Remask => {
             let ws = Workspace::open(&cli.workspace)?;

@@ -2,6 +2,7 @@
 //! line and calls these.
 
 pub mod analyse;
+pub mod backup;
 pub mod check;
 pub mod demo;
 pub mod dictionary;

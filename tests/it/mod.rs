@@ -3,6 +3,7 @@
 mod util;
 
 mod accounting;
+mod backup;
 mod checks;
 mod cli;
 mod crash;
