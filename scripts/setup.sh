@@ -3,6 +3,42 @@
 # or Ubuntu machine (as root) when it is missing, and says clearly what it cannot install.
 # Sourced, not run: it exports CARGO_TARGET_DIR and the ccache compiler wrappers.
 
+# Rust from the distribution, when the machine has none: Debian 12 packages a recent one as
+# rustc-web and cargo-web (1.96 in bookworm-security), Ubuntu as versioned rustc-1.NN and
+# cargo-1.NN. Anything older than 1.92 (Typst needs it) is not taken.
+rexian_install_rust() {
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "rexian is built with Rust (1.92 or newer) and cargo was not found." >&2
+    echo "Install Rust with rustup (see rust-lang.org/tools/install) or your system's packages, then run this again." >&2
+    return 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null 2>&1 || true
+  local pkgs="" minor
+  minor=$(apt-cache policy rustc-web 2>/dev/null | sed -nE 's/^ *Candidate: 1\.([0-9]+).*/\1/p')
+  if [ -n "$minor" ] && [ "$minor" -ge 92 ]; then
+    pkgs="rustc-web cargo-web"
+  else
+    minor=$(apt-cache search --names-only '^rustc-1\.[0-9]+$' 2>/dev/null \
+      | sed -nE 's/^rustc-1\.([0-9]+) .*/\1/p' | sort -n | tail -1)
+    if [ -n "$minor" ] && [ "$minor" -ge 92 ] && apt-cache show "cargo-1.$minor" >/dev/null 2>&1; then
+      pkgs="rustc-1.$minor cargo-1.$minor"
+      # The versioned packages put cargo and rustc under /usr/lib/rust-1.NN/bin.
+      export PATH="/usr/lib/rust-1.$minor/bin:$PATH"
+    fi
+  fi
+  if [ -z "$pkgs" ]; then
+    echo "rexian is built with Rust 1.92 or newer; cargo was not found and this system packages no Rust that recent." >&2
+    echo "On Debian 12 enable bookworm-security (it has rustc-web and cargo-web 1.96); elsewhere install Rust with rustup (rust-lang.org/tools/install). Then run this again." >&2
+    return 1
+  fi
+  echo "Installing Rust from the system's packages ($pkgs) ..."
+  apt-get install -y -qq --no-install-recommends $pkgs >/dev/null || {
+    echo "Could not install $pkgs with apt-get; install Rust 1.92 or newer by hand (rustup) and run this again." >&2
+    return 1
+  }
+}
+
 rexian_setup() {
   local need=()
   command -v cc >/dev/null 2>&1 && command -v c++ >/dev/null 2>&1 || need+=(build-essential)
@@ -29,9 +65,7 @@ rexian_setup() {
 
   [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
   if ! command -v cargo >/dev/null 2>&1; then
-    echo "rexian is built with Rust (1.92 or newer) and cargo was not found." >&2
-    echo "Install Rust with rustup (see rust-lang.org/tools/install), then run this again." >&2
-    return 1
+    rexian_install_rust || return 1
   fi
   local v
   v=$(rustc --version | sed -E 's/rustc ([0-9]+)\.([0-9]+).*/\1 \2/')
