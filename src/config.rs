@@ -596,6 +596,23 @@ impl Workspace {
         Ok(())
     }
 
+    /// The folders rexian writes into, by name, for saying which one is on a full disk.
+    pub fn written_folders(&self) -> Vec<(&'static str, PathBuf)> {
+        let warehouse = self.warehouse_path();
+        vec![
+            (
+                "warehouse",
+                warehouse
+                    .parent()
+                    .map_or(self.root.clone(), Path::to_path_buf),
+            ),
+            ("lake", self.lake_path()),
+            ("loads", self.loads_path()),
+            ("reports", self.path(&self.config.paths.reports)),
+            ("archive", self.path(&self.config.paths.archive)),
+        ]
+    }
+
     /// Resolves a configured path against the workspace folder.
     pub fn path(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {

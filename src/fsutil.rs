@@ -54,3 +54,54 @@ pub fn copy_atomic(from: &Path, to: &Path) -> Result<()> {
     }
     result.with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))
 }
+
+/// Bytes free to an unprivileged writer on the disk holding `path` (or its nearest existing
+/// folder), when the system says.
+pub fn free_bytes(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let mut p = path;
+    while !p.exists() {
+        p = p.parent()?;
+    }
+    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).ok()?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid C string and `s` a statvfs the call fills in.
+    let rc = unsafe { libc::statvfs(c.as_ptr(), &mut s) };
+    (rc == 0).then(|| s.f_bavail as u64 * s.f_frsize as u64)
+}
+
+/// Whether an error comes from a full disk: an `ErrorKind::StorageFull` in its chain, or
+/// DuckDB's message for one.
+pub fn is_disk_full(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+            || e.to_string().contains("No space left on device")
+    })
+}
+
+/// For an error from a full disk, the sentence that says which of `folders` (label, path)
+/// are on a disk with little room left, and what to do.
+pub fn disk_full_hint(err: &anyhow::Error, folders: &[(&str, PathBuf)]) -> Option<String> {
+    if !is_disk_full(err) {
+        return None;
+    }
+    // A folder is full when it has less than this left (a load stages its file there).
+    const LOW: u64 = 64 << 20;
+    let full: Vec<String> = folders
+        .iter()
+        .filter_map(|(label, p)| {
+            let free = free_bytes(p)?;
+            (free < LOW).then(|| format!("{label} ({}, {} KB free)", p.display(), free >> 10))
+        })
+        .collect();
+    let which = if full.is_empty() {
+        "the disk named above".to_string()
+    } else {
+        full.join(", ")
+    };
+    Some(format!(
+        "The disk is full: {which}. Nothing was half-written: the transaction was rolled back \
+         and no partial file was left. Free some space there, then run the command again."
+    ))
+}

@@ -455,6 +455,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let workspace = cli.workspace.clone();
     match run(cli) {
         Ok(Status::Success) => ExitCode::SUCCESS,
         Ok(Status::BadInput) => ExitCode::from(rexian::EXIT_BAD_INPUT),
@@ -466,9 +467,21 @@ fn main() -> ExitCode {
                 }
             }
             eprintln!("error: {err:#}");
+            if let Some(hint) = disk_full_hint(&workspace, &err) {
+                eprintln!("{hint}");
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// When the error is a full disk: which of the workspace's folders have no room left.
+fn disk_full_hint(workspace: &std::path::Path, err: &anyhow::Error) -> Option<String> {
+    let folders = match Workspace::open(workspace) {
+        Ok(ws) => ws.written_folders(),
+        Err(_) => vec![("workspace", workspace.to_path_buf())],
+    };
+    rexian::fsutil::disk_full_hint(err, &folders)
 }
 
 fn run(cli: Cli) -> anyhow::Result<Status> {

@@ -102,7 +102,13 @@ pub fn attempt(
             Some("stopped by a signal before it finished; due again".to_string()),
         ),
         Ok(done) => (Status::Succeeded, done, None),
-        Err(e) => (Status::Failed, Done::default(), Some(format!("{e:#}"))),
+        Err(e) => {
+            let mut text = format!("{e:#}");
+            if let Some(hint) = crate::fsutil::disk_full_hint(&e, &ws.written_folders()) {
+                text = format!("{text}. {hint}");
+            }
+            (Status::Failed, Done::default(), Some(text))
+        }
     };
     ledger::finish(
         &open(ws)?,

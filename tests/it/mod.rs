@@ -7,6 +7,7 @@ mod backup;
 mod checks;
 mod cli;
 mod crash;
+mod disk;
 mod formats;
 mod generate;
 mod hostile;
