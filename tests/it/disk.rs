@@ -122,6 +122,11 @@ fn a_full_disk_rolls_back_says_which_folder_and_works_again_with_room() {
         "{err}"
     );
     assert_eq!(ledger(&ws), before);
+    // A refresh: the models stay as they were.
+    let out = rexian(&ws, &["refresh"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("The disk is full: warehouse ("), "{err}");
     // A report: no partial PDF.
     let reports = ws.join("reports");
     let out = rexian(
