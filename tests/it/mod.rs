@@ -14,6 +14,7 @@ mod hostile;
 mod indicators;
 mod lake;
 mod migrate;
+mod package;
 mod patterns;
 mod privacy;
 mod refresh;
