@@ -1,26 +1,28 @@
-//! Schema versions: a warehouse made before them (a committed fixture of rexian 71dbc4e) is
-//! migrated when a newer rexian opens it for writing, a copy is kept, and nothing is lost; a
-//! warehouse newer than the binary is refused.
+//! Schema versions: a warehouse made before them (built here: migration 1's tables, holding
+//! a load, and no record of versions) is migrated when a newer rexian opens it for writing, a
+//! copy is kept, and nothing is lost; a warehouse newer than the binary is refused.
 
 use std::path::Path;
 
 use super::util::*;
 
-fn fixture() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/warehouse-v1")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
+/// A workspace whose warehouse is as rexian made it before schema versions existed: the
+/// sample's 2024-01 loaded, then everything later migrations added taken away again, so that
+/// what is left is exactly the tables of `001_initial.sql`.
+fn workspace_of_version_1() -> TestWs {
+    let t = TestWs::new();
+    let jan =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv/12345热线工单_2024-01.csv");
+    t.load(&[jan]);
+    let db = duckdb::Connection::open(t.ws.warehouse_path()).unwrap();
+    db.execute_batch(
+        "drop table schema_migrations;
+         alter table load_ledger drop column schema_version;
+         checkpoint;",
+    )
+    .unwrap();
+    assert_eq!(rexian::migrate::version(&db).unwrap(), 1);
+    t
 }
 
 /// Every appeal (all columns) and ledger row of a warehouse, as text in a fixed order.
@@ -38,9 +40,7 @@ const LEDGER: &str = "select (load_id, file_name, file_sha256, file_bytes, as_of
 
 #[test]
 fn an_older_warehouse_is_migrated_with_a_copy_and_keeps_every_row() {
-    let t = TestWs::new();
-    copy_dir(&fixture().join("warehouse"), &t.root().join("warehouse"));
-    copy_dir(&fixture().join("lake"), &t.root().join("lake"));
+    let t = workspace_of_version_1();
     let (appeals_v1, ledger_v1, tickets_v1) = {
         let db = t.db();
         (
