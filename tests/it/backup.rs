@@ -32,13 +32,7 @@ fn figures(ws: &Path) -> Vec<String> {
         &["grade", "--period", "2024-03", "--format", "csv"],
         &["ledger"],
     ] {
-        let o = Command::new(bin())
-            .arg("-w")
-            .arg(ws)
-            .args(args)
-            .output()
-            .unwrap();
-        out.push(ok(&o));
+        out.push(ok(&run_in(ws, args)));
     }
     out
 }
@@ -92,56 +86,25 @@ fn a_backup_taken_while_a_job_runs_restores_to_the_same_rows_and_figures() {
     // Restored into a new folder, with the key brought apart: the same rows and figures, and
     // the checks pass.
     let new = t.dir.path().join("restored");
-    let out = Command::new(bin())
-        .arg("-w")
-        .arg(&new)
-        .arg("restore")
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let backup = dir.to_str().unwrap();
+    let out = run_in(&new, &["restore", backup]);
     let said = ok(&out);
     assert!(said.contains("checked against the manifest"), "{said}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("no secret.key"));
     std::fs::copy(t.root().join("secret.key"), new.join("secret.key")).unwrap();
-    let check = Command::new(bin())
-        .arg("-w")
-        .arg(&new)
-        .arg("check")
-        .output()
-        .unwrap();
-    ok(&check);
+    ok(&run_in(&new, &["check"]));
     assert_eq!(figures(&new), figures(t.root()));
     // The queued extract loads into the restored workspace as into the original.
     for ws in [t.root(), new.as_path()] {
-        let o = Command::new(bin())
-            .arg("-w")
-            .arg(ws)
-            .args(["ingest"])
-            .arg(sample.join("12345热线工单_2024-03.csv"))
-            .arg("--force")
-            .output()
-            .unwrap();
-        ok(&o);
+        let march = sample.join("12345热线工单_2024-03.csv");
+        ok(&run_in(ws, &["ingest", march.to_str().unwrap(), "--force"]));
     }
 
     // A folder with a workspace is not overwritten without --force.
-    let again = Command::new(bin())
-        .arg("-w")
-        .arg(&new)
-        .arg("restore")
-        .arg(&dir)
-        .output()
-        .unwrap();
+    let again = run_in(&new, &["restore", backup]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
-    let forced = Command::new(bin())
-        .arg("-w")
-        .arg(&new)
-        .args(["restore", "--force"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    ok(&forced);
+    ok(&run_in(&new, &["restore", "--force", backup]));
     assert_eq!(figures(&new)[..3], figures(t.root())[..3]);
 
     // A damaged backup is refused before anything is written.
@@ -152,13 +115,7 @@ fn a_backup_taken_while_a_job_runs_restores_to_the_same_rows_and_figures() {
     bytes.push(b'\n');
     std::fs::write(&toml, bytes).unwrap();
     let target = t.dir.path().join("from-damaged");
-    let o = Command::new(bin())
-        .arg("-w")
-        .arg(&target)
-        .arg("restore")
-        .arg(&damaged)
-        .output()
-        .unwrap();
+    let o = run_in(&target, &["restore", damaged.to_str().unwrap()]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -168,13 +125,7 @@ fn a_backup_taken_while_a_job_runs_restores_to_the_same_rows_and_figures() {
     assert!(!target.exists());
 
     // A backup never goes into a folder that holds files.
-    let o = Command::new(bin())
-        .arg("-w")
-        .arg(t.root())
-        .arg("backup")
-        .arg(&new)
-        .output()
-        .unwrap();
+    let o = t.run(&["backup", new.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("not empty"));
 }

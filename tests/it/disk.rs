@@ -30,15 +30,6 @@ impl Drop for Small {
     }
 }
 
-fn rexian(ws: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(bin())
-        .arg("-w")
-        .arg(ws)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// Fills the disk of `dir` up to `leave` bytes.
 fn fill(dir: &Path, leave: u64) -> PathBuf {
     let free = rexian::fsutil::free_bytes(dir).unwrap();
@@ -92,8 +83,8 @@ fn a_full_disk_rolls_back_says_which_folder_and_works_again_with_room() {
     std::fs::write(ws.join("secret.key"), "5eed".repeat(16)).unwrap();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample/csv");
     let file = |m: &str| sample.join(format!("12345热线工单_2024-{m}.csv"));
-    ok(&rexian(&ws, &["ingest", file("01").to_str().unwrap()]));
-    ok(&rexian(&ws, &["refresh"]));
+    ok(&run_in(&ws, &["ingest", file("01").to_str().unwrap()]));
+    ok(&run_in(&ws, &["refresh"]));
     let ledger = |ws: &Path| {
         let db = duckdb::Connection::open_with_flags(
             ws.join("warehouse/rexian.duckdb"),
@@ -114,7 +105,7 @@ fn a_full_disk_rolls_back_says_which_folder_and_works_again_with_room() {
     let filler = fill(&small.0, 200 << 10);
 
     // A load: refused, rolled back, the folder named.
-    let out = rexian(&ws, &["ingest", file("02").to_str().unwrap()]);
+    let out = run_in(&ws, &["ingest", file("02").to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -123,13 +114,13 @@ fn a_full_disk_rolls_back_says_which_folder_and_works_again_with_room() {
     );
     assert_eq!(ledger(&ws), before);
     // A refresh: the models stay as they were.
-    let out = rexian(&ws, &["refresh"]);
+    let out = run_in(&ws, &["refresh"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("The disk is full: warehouse ("), "{err}");
     // A report: no partial PDF.
     let reports = ws.join("reports");
-    let out = rexian(
+    let out = run_in(
         &ws,
         &[
             "report",
@@ -145,18 +136,18 @@ fn a_full_disk_rolls_back_says_which_folder_and_works_again_with_room() {
     assert_eq!(std::fs::read_dir(&reports).unwrap().count(), 0);
     assert!(leftovers(&ws).is_empty(), "{:?}", leftovers(&ws));
     // A scheduled job fails the same way, and the run ledger says why.
-    let out = rexian(&ws, &["run", "monthly", "--period", "2024-01"]);
+    let out = run_in(&ws, &["run", "monthly", "--period", "2024-01"]);
     assert!(!out.status.success());
-    let status = String::from_utf8_lossy(&rexian(&ws, &["status"]).stdout).into_owned();
+    let status = String::from_utf8_lossy(&run_in(&ws, &["status"]).stdout).into_owned();
     assert!(status.contains("The disk is full"), "{status}");
 
     // With room again, everything works and nothing was lost.
     std::fs::remove_file(&filler).unwrap();
-    ok(&rexian(&ws, &["ingest", file("02").to_str().unwrap()]));
+    ok(&run_in(&ws, &["ingest", file("02").to_str().unwrap()]));
     assert_eq!(ledger(&ws).0, before.0 + 1);
-    ok(&rexian(&ws, &["refresh"]));
-    ok(&rexian(&ws, &["check"]));
-    ok(&rexian(
+    ok(&run_in(&ws, &["refresh"]));
+    ok(&run_in(&ws, &["check"]));
+    ok(&run_in(
         &ws,
         &[
             "report",
@@ -168,5 +159,5 @@ fn a_full_disk_rolls_back_says_which_folder_and_works_again_with_room() {
     ));
     assert_eq!(std::fs::read_dir(&reports).unwrap().count(), 1);
     // The failed job runs again and succeeds.
-    ok(&rexian(&ws, &["run", "monthly", "--period", "2024-01"]));
+    ok(&run_in(&ws, &["run", "monthly", "--period", "2024-01"]));
 }

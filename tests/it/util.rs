@@ -65,12 +65,7 @@ impl TestWs {
 
     /// Runs the `rexian` binary on this workspace.
     pub fn run(&self, args: &[&str]) -> std::process::Output {
-        std::process::Command::new(bin())
-            .arg("-w")
-            .arg(self.root())
-            .args(args)
-            .output()
-            .unwrap()
+        run_in(self.root(), args)
     }
 
     pub fn count(&self, sql: &str) -> i64 {
@@ -158,6 +153,17 @@ pub fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) {
 /// Path of the built `rexian` binary.
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_rexian"))
+}
+
+/// Runs the `rexian` binary on the workspace folder `ws` (one that is not a [`TestWs`]: a
+/// restored copy, a workspace on another disk).
+pub fn run_in(ws: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(bin())
+        .arg("-w")
+        .arg(ws)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 /// A workspace with the committed sample extracts (data/sample/csv) loaded and refreshed.
