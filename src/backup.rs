@@ -16,12 +16,10 @@
 //! is whole or absent. `restore` checks every file against the manifest before it writes
 //! anything.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::config::{Workspace, CONFIG_FILE};
 
@@ -101,7 +99,12 @@ pub fn backup(ws: &Workspace, dir: &Path, include_key: bool) -> Result<Manifest>
             files.push(entry(&to, rel)?);
             Ok(())
         };
-        add(&ws.warehouse_path(), "warehouse/rexian.duckdb")?;
+        // Where the workspace's rexian.toml puts it, so that a restore finds it there.
+        let warehouse = ws.warehouse_path();
+        let inner = warehouse
+            .strip_prefix(&ws.root)
+            .map_or_else(|_| "warehouse/rexian.duckdb".to_string(), slashes);
+        add(&warehouse, &inner)?;
         add(&ws.root.join(CONFIG_FILE), CONFIG_FILE)?;
         for folder in [
             ws.lake_path(),
@@ -203,7 +206,7 @@ pub fn restore(from: &Path, to: &Path, force: bool) -> Result<Manifest> {
         // The backup's config says where things go; what it replaces goes first, so that
         // no partition or load record of the old state is left beside the restored ones.
         let incoming = Workspace {
-            root: absolute(to)?,
+            root: crate::fsutil::absolute(to)?,
             config: crate::config::Config::from_toml(&std::fs::read_to_string(
                 from.join(CONFIG_FILE),
             )?)?,
@@ -282,23 +285,12 @@ pub fn verify(dir: &Path) -> Result<Manifest> {
 
 /// A file's manifest entry.
 fn entry(file: &Path, rel: &str) -> Result<Entry> {
-    let mut f =
-        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut bytes = 0u64;
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        bytes += n as u64;
-    }
+    let (sha256, bytes) = crate::fsutil::sha256_file(file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
     Ok(Entry {
         path: rel.to_string(),
         bytes,
-        sha256: hex::encode(hasher.finalize()),
+        sha256,
     })
 }
 
@@ -328,12 +320,8 @@ fn slashes(p: &Path) -> String {
         .join("/")
 }
 
-fn absolute(p: &Path) -> Result<PathBuf> {
-    std::path::absolute(p).with_context(|| format!("cannot resolve {}", p.display()))
-}
-
 fn absolute_parent(dir: &Path) -> Result<PathBuf> {
-    Ok(absolute(dir)?
+    Ok(crate::fsutil::absolute(dir)?
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("/")))

@@ -525,7 +525,7 @@ impl Workspace {
     /// # Errors
     /// When the folder has no `rexian.toml` or the file is invalid.
     pub fn open(dir: &Path) -> Result<Workspace> {
-        let root = absolute(dir)?;
+        let root = crate::fsutil::absolute(dir)?;
         let file = root.join(CONFIG_FILE);
         if !file.is_file() {
             bail!(
@@ -550,7 +550,7 @@ impl Workspace {
     pub fn init(dir: &Path) -> Result<Workspace> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the workspace folder {}", dir.display()))?;
-        let root = absolute(dir)?;
+        let root = crate::fsutil::absolute(dir)?;
         let file = root.join(CONFIG_FILE);
         if !file.exists() {
             crate::fsutil::write_atomic(&file, DEFAULT_TOML.as_bytes())?;
@@ -646,10 +646,6 @@ impl Workspace {
             Some(self.path(p))
         }
     }
-}
-
-fn absolute(dir: &Path) -> Result<PathBuf> {
-    std::path::absolute(dir).with_context(|| format!("cannot resolve the path {}", dir.display()))
 }
 
 #[cfg(test)]

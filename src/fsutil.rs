@@ -105,3 +105,33 @@ pub fn disk_full_hint(err: &anyhow::Error, folders: &[(&str, PathBuf)]) -> Optio
          and no partial file was left. Free some space there, then run the command again."
     ))
 }
+
+/// SHA-256 (hex) and size of a file, read in large blocks.
+///
+/// # Errors
+/// When the file cannot be read.
+pub fn sha256_file(path: &Path) -> std::io::Result<(String, u64)> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), total))
+}
+
+/// `path` made absolute against the current folder (without resolving links).
+///
+/// # Errors
+/// When the current folder cannot be read.
+pub fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("cannot resolve the path {}", path.display()))
+}

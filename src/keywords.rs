@@ -92,17 +92,19 @@ pub fn propose<'a>(
 ) -> Vec<(&'a str, u64)> {
     let mut runs: FxHashMap<&'a str, Run> = FxHashMap::default();
     let mut seen: Vec<(&'a str, Run)> = Vec::new();
+    // Byte ranges of the segments of one clause; phrases never cross punctuation, digits or
+    // masks.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     for (text, appeals) in texts {
         seen.clear();
-        // Byte ranges of the segments; phrases never cross punctuation, digits or masks.
-        let mut spans: Vec<(usize, usize)> = Vec::new();
+        spans.clear();
         let mut last_lone = false;
         let mut after_number = false;
         for token in JIEBA.cut(text, true) {
             let w = token.word;
             // The segments are slices of the text: their place in it is their address.
             let start = w.as_ptr() as usize - text.as_ptr() as usize;
-            if is_cjk(w) && after_number && "号栋幢楼单室弄巷".contains(&w[..3]) {
+            if is_cjk(w) && after_number && w.starts_with(|c| HOUSE_NUMBER_UNITS.contains(c)) {
                 // 38号楼附近: the rest of the house number, not the start of a phrase.
                 after_number = false;
             } else if is_cjk(w) {
@@ -155,6 +157,9 @@ pub fn propose<'a>(
     out
 }
 
+/// What follows the number of an address: 38号, 3栋, 2单元…
+const HOUSE_NUMBER_UNITS: &str = "号栋幢楼单室弄巷";
+
 /// Whether a clause ending at `token`, followed by `rest`, is an address: the token a number
 /// and the next character 号, 栋, 幢, 楼, 单元, 室, 弄 or 巷.
 fn is_address(token: &str, rest: &str) -> bool {
@@ -162,7 +167,7 @@ fn is_address(token: &str, rest: &str) -> bool {
         && rest
             .chars()
             .next()
-            .is_some_and(|c| "号栋幢楼单室弄巷".contains(c))
+            .is_some_and(|c| HOUSE_NUMBER_UNITS.contains(c))
 }
 
 /// Every phrase of one clause (consecutive CJK segments given as byte ranges of `text`),

@@ -17,7 +17,6 @@ mod row;
 mod source;
 mod stage;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -25,7 +24,6 @@ use anyhow::{Context, Result};
 use chrono::{NaiveDateTime, Utc};
 use duckdb::{params, Connection};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 pub use error::FileError;
 pub use parse::timestamp as parse_timestamp;
@@ -712,21 +710,9 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
-/// SHA-256 and size of a file, read in large blocks.
+/// SHA-256 and size of a file.
 fn hash_file(path: &Path) -> Result<(String, u64)> {
-    let mut f = std::fs::File::open(path).map_err(|e| FileError::io(path, e))?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = f.read(&mut buf).map_err(|e| FileError::io(path, e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        total += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), total))
+    Ok(crate::fsutil::sha256_file(path).map_err(|e| FileError::io(path, e))?)
 }
 
 /// The moment an extract stands for, from a date in its name: `…2024-03…` or `…202403…` or
