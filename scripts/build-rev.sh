@@ -2,7 +2,7 @@
 # Builds the rexian binary of a git revision and copies it to OUT, for the benchmarks and the
 # before/after comparisons. It builds from a worktree into the same target folder (so only
 # rexian's own crate is compiled, not DuckDB), then rebuilds the working tree's binary, so
-# that $CARGO_TARGET_DIR/release/rexian is the working tree's again.
+# that $CARGO_TARGET_DIR/release/rexian (and its build script) is the working tree's again.
 #
 # Usage: scripts/build-rev.sh REV OUT   (sourced set-up: scripts/setup.sh)
 set -euo pipefail
@@ -16,5 +16,8 @@ git worktree add --detach "$SRC" "$REV" >/dev/null
 trap 'git worktree remove --force "$SRC" 2>/dev/null || true' EXIT
 (cd "$SRC" && cargo build --release --bin rexian)
 cp "$CARGO_TARGET_DIR/release/rexian" "$OUT"
-touch src/lib.rs
+# Cargo gives the worktree's units the same hashes as ours (a path package's hash leaves its
+# path out), so without a touch the revision's build script would stay in use: ours then
+# embeds the sql/ files as the revision's build.rs chose them.
+touch build.rs src/lib.rs
 cargo build --release --bin rexian
