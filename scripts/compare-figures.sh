@@ -9,7 +9,9 @@
 #
 # Usage: scripts/compare-figures.sh [BASE_REV (default ff042f2)] [PER_MONTH (default 3000)]
 #        (BEFORE_BIN=path uses a binary already built instead of building BASE_REV)
-# Prints one line per file and ends with "figures: N identical, N reordered, N different".
+# Prints one line per file and ends with "figures: N identical, N reordered, N different";
+# before that, "bytes: N files identical, N differ" for every CSV, workbook and PDF compared
+# byte for byte (the reports included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -49,7 +51,21 @@ for side in before after; do
     PQ=$(ls "$OUT/$side/push-$p/"*.parquet)
     "$BIN" -w "$WS" sql -c "copy (select * from read_parquet('$PQ')) to '$OUT/$side/push-list-$p.csv' (header)" --write >/dev/null
   done
+  # The reports: the same data gives the same PDF bytes (the version string aside, and both
+  # binaries carry the same one unless Cargo.toml's version changed).
+  mkdir -p "$OUT/$side/pdf"
+  "$BIN" -w "$WS" report monthly 2024-03 --out "$OUT/$side/pdf" >/dev/null
+  "$BIN" -w "$WS" report quarterly 2024Q1 --region 任城区 --out "$OUT/$side/pdf" >/dev/null
+  "$BIN" -w "$WS" report pilot-summary pilot --out "$OUT/$side/pdf" >/dev/null
 done
+
+# Byte for byte: every CSV, the push lists' workbooks and the PDFs.
+same=0; differ=0
+while IFS= read -r f; do
+  rel=${f#"$OUT/before/"}
+  if cmp -s "$f" "$OUT/after/$rel"; then same=$((same + 1)); else differ=$((differ + 1)); echo "BYTES DIFFER  $rel"; fi
+done < <(find "$OUT/before" -type f \( -name '*.csv' -o -name '*.xlsx' -o -name '*.pdf' \) | sort)
+echo "bytes: $same files identical, $differ differ"
 
 python3 - "$OUT" <<'PY'
 import csv, os, re, sys
