@@ -1,5 +1,6 @@
-//! Embeds every file under `sql/` so that the binary is self-contained and the list of
-//! checks (and, later, models) is derived from the files, never kept by hand.
+//! Embeds every file under `sql/` (the queries, and the models' declared tests in `.toml`)
+//! so that the binary is self-contained and the lists of checks and models are derived from
+//! the files, never kept by hand.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
         if p.is_dir() {
             collect(&p, out);
             println!("cargo:rerun-if-changed={}", p.display());
-        } else if p.extension().is_some_and(|x| x == "sql") {
+        } else if p.extension().is_some_and(|x| x == "sql" || x == "toml") {
             out.push(p);
         }
     }

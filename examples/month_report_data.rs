@@ -13,7 +13,8 @@
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use rexian::analyse::{self, Period};
+use rexian::analysis;
+use rexian::period::Period;
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
@@ -36,21 +37,21 @@ fn main() -> Result<()> {
 fn once(ws: &rexian::config::Workspace, period: &str, run: &str) -> Result<()> {
     println!("== {run}");
     let started = Instant::now();
-    analyse::warm_up();
-    let conn = rexian::commands::analyse::open_marts(ws)?;
+    analysis::warm_up();
+    let conn = rexian::export::open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
     // 热点 (word segmentation) runs on its own connection and thread, beside the SQL sections.
     let hot = {
         let conn = conn.try_clone()?;
         let (config, period) = (ws.config.clone(), period.clone());
-        std::thread::spawn(move || -> Result<(Vec<analyse::Frame>, f64)> {
+        std::thread::spawn(move || -> Result<(Vec<analysis::Frame>, f64)> {
             let t = Instant::now();
-            let frames = analyse::run(&conn, &config, "hot", &period)?;
+            let frames = analysis::run(&conn, &config, "hot", &period)?;
             Ok((frames, t.elapsed().as_secs_f64()))
         })
     };
     let mut rows = 0;
-    let mut step = |name: &str, frames: Vec<analyse::Frame>, t: Instant| {
+    let mut step = |name: &str, frames: Vec<analysis::Frame>, t: Instant| {
         let n: usize = frames.iter().map(|f| f.rows.len()).sum();
         rows += n;
         println!(
@@ -58,29 +59,29 @@ fn once(ws: &rexian::config::Workspace, period: &str, run: &str) -> Result<()> {
             t.elapsed().as_secs_f64()
         );
     };
-    for by in analyse::UNIT_KINDS {
+    for by in analysis::UNIT_KINDS {
         let t = Instant::now();
         step(
             &format!("indicators {by}"),
-            vec![analyse::indicators(&conn, &period, by, "")?],
+            vec![analysis::indicators(&conn, &period, by, "")?],
             t,
         );
     }
     let t = Instant::now();
     step(
         "indicator detail",
-        vec![analyse::indicator_changes(&conn, &period, "city", "")?],
+        vec![analysis::indicator_changes(&conn, &period, "city", "")?],
         t,
     );
     let t = Instant::now();
     step(
         "grade counts",
-        vec![analyse::grade_counts(&conn, &period)?],
+        vec![analysis::grade_counts(&conn, &period)?],
         t,
     );
-    for name in analyse::ANALYSES.iter().filter(|n| **n != "hot") {
+    for name in analysis::ANALYSES.iter().filter(|n| **n != "hot") {
         let t = Instant::now();
-        step(name, analyse::run(&conn, &ws.config, name, &period)?, t);
+        step(name, analysis::run(&conn, &ws.config, name, &period)?, t);
     }
     let (frames, seconds) = hot
         .join()
@@ -97,7 +98,7 @@ fn once(ws: &rexian::config::Workspace, period: &str, run: &str) -> Result<()> {
         period.label
     );
     let t = Instant::now();
-    let push = analyse::grade(&conn, &period)?;
+    let push = analysis::grade(&conn, &period)?;
     println!(
         "RESULT push list (every graded appeal): {} rows in {:.3} s",
         push.rows.len(),

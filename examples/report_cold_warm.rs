@@ -6,30 +6,30 @@
 //! 4. with SOURCE_DIR, the Typst sources of the month's report (templates, data.json,
 //!    charts) written there, for timing the `typst compile` CLI on the same input.
 //!
-//! Usage: report_bench WORKSPACE MONTH [SOURCE_DIR]
+//! Usage: report_cold_warm WORKSPACE MONTH [SOURCE_DIR]
 
 use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use rexian::analyse::Period;
+use rexian::period::{Period, PeriodKey};
 use rexian::report::{self, Kind};
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: report_bench WORKSPACE MONTH [SOURCE_DIR]";
+    let usage = "usage: report_cold_warm WORKSPACE MONTH [SOURCE_DIR]";
     let ws = rexian::config::Workspace::open(Path::new(&args.next().context(usage)?))?;
     let month = args.next().context(usage)?;
     let sources = args.next();
     let out = tempdir()?;
-    let conn = rexian::commands::analyse::open_marts(&ws)?;
+    let conn = rexian::export::open_marts(&ws)?;
     let period = Period::resolve(&conn, &ws.config, &month)?;
     let last_day = period.end.pred_opt().unwrap_or(period.end);
 
     for run in ["first in the process", "warm"] {
         let t = Instant::now();
         let data = report::period_data(&conn, &ws, Kind::Monthly, &period, "")?;
-        rexian::analyse::set_region(&conn, "")?;
+        rexian::analysis::set_region(&conn, "")?;
         let queries = t.elapsed().as_secs_f64();
         let t2 = Instant::now();
         let pdf = report::typeset(&ws, "period-report.typ", &data, &data.svgs, last_day)?;
@@ -56,41 +56,35 @@ fn main() -> Result<()> {
     }
 
     let year = Period::resolve(&conn, &ws.config, "pilot")?;
-    let mut keys: Vec<(Kind, String)> = Vec::new();
-    let mut m = rexian::period::YearMonth::of(year.start);
-    while m.first_day() < year.end {
-        keys.push((Kind::Monthly, m.to_string()));
-        if m.month.is_multiple_of(3) {
-            keys.push((Kind::Quarterly, format!("{}Q{}", m.year, m.month / 3)));
-        }
-        m = m.plus(1);
-    }
-    keys.push((Kind::PilotSummary, year.key.clone()));
+    // The city-wide reports of `report all pilot`: each month's, each quarter's, the summary.
+    let mut keys: Vec<PeriodKey> = year.key.months().map(PeriodKey::Month).collect();
+    keys.extend(year.key.quarters());
+    keys.push(year.key);
     let t = Instant::now();
     let mut jobs = Vec::new();
-    for (kind, key) in &keys {
-        jobs.push((
-            *kind,
-            Period::resolve(&conn, &ws.config, key)?,
-            String::new(),
-        ));
+    for &key in &keys {
+        let Some(found) = Period::find(&conn, key)? else {
+            continue;
+        };
+        let (kind, _, region) = report::issued_by(&ws.config, key).remove(0);
+        jobs.push((kind, found, region));
     }
     report::write_many(&ws, &conn, &jobs, &out, |_| {})?;
     println!(
         "RESULT pilot year, city-wide: {} reports in {:.2} s",
-        keys.len(),
+        jobs.len(),
         t.elapsed().as_secs_f64()
     );
 
-    let months: Vec<&String> = keys
+    let months: Vec<Period> = jobs
         .iter()
-        .filter(|(k, _)| *k == Kind::Monthly)
-        .map(|(_, k)| k)
+        .filter(|(k, _, _)| *k == Kind::Monthly)
+        .map(|(_, p, _)| p.clone())
         .collect();
     let mut at_10 = 0.0;
     for i in 1..=100 {
-        let p = Period::resolve(&conn, &ws.config, months[i % months.len()])?;
-        report::write(&ws, &conn, Kind::Monthly, &p, "", &out)?;
+        let p = &months[i % months.len()];
+        report::write(&ws, &conn, Kind::Monthly, p, "", &out)?;
         if [10, 50, 100].contains(&i) {
             let rss = rss_mib()?;
             if i == 10 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Report benchmark (issue 4), on the 10 M-appeal workspace of scripts/bench-refresh.sh (run
 # that first; BENCH_DIR as there):
-#   (a) examples/report_bench.rs: one monthly report first in a process and warm (queries and
+#   (a) examples/report_cold_warm.rs: one monthly report first in a process and warm (queries and
 #       typesetting apart), every city-wide report of the pilot year, resident memory after
 #       10, 50 and 100 reports;
 #   (b) `rexian report monthly` from process start to PDF written, three times;
@@ -17,13 +17,13 @@ MONTH=${1:-2024-03}
 OUT=${BENCH_DIR:-$PWD/bench-out/refresh}
 WS="$OUT/ws"
 [ -f "$WS/warehouse/rexian.duckdb" ] || { echo "no warehouse in $WS: run scripts/bench-refresh.sh first" >&2; exit 2; }
-cargo build --release --bin rexian --example report_bench
+cargo build --release --bin rexian --example report_cold_warm
 BIN=$CARGO_TARGET_DIR/release/rexian
 SRC="$OUT/typst-sources"
 rm -rf "$SRC"
 
 echo "== (a) in one process"
-"$CARGO_TARGET_DIR/release/examples/report_bench" "$WS" "$MONTH" "$SRC"
+"$CARGO_TARGET_DIR/release/examples/report_cold_warm" "$WS" "$MONTH" "$SRC"
 
 echo "== (b) process start to PDF written"
 for i in 1 2 3; do

@@ -2,7 +2,7 @@
 //! [`Frame`]s that the commands print or export and the reports typeset. Keyword counting
 //! (热点关键词) needs Chinese word segmentation and so is done here with `jieba-rs`.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -11,118 +11,13 @@ use duckdb::arrow::array::{
 };
 use duckdb::arrow::record_batch::RecordBatch;
 use duckdb::types::Value;
-use duckdb::{Connection, OptionalExt, ToSql};
+use duckdb::{Connection, ToSql};
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::keywords;
-use crate::period::YearMonth;
+use crate::period::Period;
 use crate::sql;
-
-/// A reporting period as the marts know it (dim_period).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Period {
-    /// month / quarter / pilot_year / year.
-    pub kind: String,
-    /// Its key: 2024-03, 2024Q1, PY2023-24, 2024.
-    pub key: String,
-    /// Its Chinese label: 2024年03月…
-    pub label: String,
-    /// First day.
-    pub start: NaiveDate,
-    /// The day after the last.
-    pub end: NaiveDate,
-    /// The period before (环比).
-    pub prev_key: String,
-    /// The same period a year before (同比).
-    pub yoy_key: String,
-}
-
-impl Period {
-    /// Finds a period written as `2024-03`, `2024Q1`, `2024`, `PY2023-24`, `pilot` (the
-    /// pilot year of rexian.toml [pilot]) or `2023-04..2024-03` (the [report] ranking_months to a month).
-    ///
-    /// # Errors
-    /// When the text is not a period, or the warehouse has no data in it; the message lists
-    /// the periods there are.
-    pub fn resolve(conn: &Connection, config: &Config, text: &str) -> Result<Period> {
-        let t = text.trim();
-        let key = if t.eq_ignore_ascii_case("pilot") {
-            let end = config.pilot.end;
-            format!("PY{}-{:02}", end.year - 1, end.year % 100)
-        } else {
-            t.to_ascii_uppercase().replace('q', "Q")
-        };
-        let found = conn
-            .query_row(
-                "select period_kind, period_key, period_label, cast(start_date as varchar), \
-                 cast(end_date as varchar), prev_key, yoy_key from dim_period where period_key = ?",
-                [&key],
-                |r| {
-                    Ok(Period {
-                        kind: r.get(0)?,
-                        key: r.get(1)?,
-                        label: r.get(2)?,
-                        start: date(r.get(3)?),
-                        end: date(r.get(4)?),
-                        prev_key: r.get(5)?,
-                        yoy_key: r.get(6)?,
-                    })
-                },
-            )
-            .optional()
-            .context("reading dim_period; run `rexian refresh` first")?;
-        if let Some(p) = found {
-            return Ok(p);
-        }
-        let mut have: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut stmt = conn.prepare(
-            "select period_kind, period_key from dim_period order by period_kind, start_date",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (k, v) = row?;
-            have.entry(k).or_default().push(v);
-        }
-        let listing: Vec<String> = have
-            .iter()
-            .map(|(k, v)| match (v.first(), v.last()) {
-                (Some(a), Some(b)) if v.len() > 2 => format!("{k}: {a} … {b}"),
-                _ => format!("{k}: {}", v.join(", ")),
-            })
-            .collect();
-        if listing.is_empty() {
-            bail!("no periods yet: load extracts and run `rexian refresh` first");
-        }
-        bail!(
-            "no data for the period {text:?}. Write a month (2024-03), quarter (2024Q1), year \
-             (2024), pilot year (PY2023-24), `pilot`, or the months a monthly report ranks \
-             departments on (2023-04..2024-03). The warehouse has:\n  {}",
-            listing.join("\n  ")
-        )
-    }
-
-    /// The start of the period before, for growth figures.
-    pub fn prev_start(&self) -> NaiveDate {
-        let months = match self.kind.as_str() {
-            "month" => 1,
-            "quarter" => 3,
-            "rolling" => {
-                let (a, b) = (YearMonth::of(self.start), YearMonth::of(self.end));
-                a.months_until(b).max(1) as u32
-            }
-            _ => 12,
-        };
-        self.start
-            .checked_sub_months(chrono::Months::new(months))
-            .unwrap_or(self.start)
-    }
-}
-
-fn date(text: String) -> NaiveDate {
-    // dim_period's own dates, written by DuckDB as YYYY-MM-DD.
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d").unwrap_or_default()
-}
 
 /// A result table: column names and rows of values.
 #[derive(Debug, Clone, Default)]
@@ -253,7 +148,7 @@ pub fn query(conn: &Connection, title: &str, text: &str, params: &[&dyn ToSql]) 
 ///
 /// # Errors
 /// When the build has no such file.
-pub fn analysis(name: &str) -> Result<&'static str> {
+pub fn query_text(name: &str) -> Result<&'static str> {
     sql::FILES
         .iter()
         .find(|(p, _)| *p == format!("analyses/{name}.sql"))
@@ -288,7 +183,7 @@ pub fn indicators(conn: &Connection, period: &Period, by: &str, region: &str) ->
     let mut f = query(
         conn,
         &format!("{} 指标（按{}）", period.label, unit_label(by)),
-        analysis("indicators")?,
+        query_text("indicators")?,
         &[&period.key, &by, &region],
     )?;
     if by != "department" {
@@ -312,7 +207,7 @@ pub fn indicator_changes(
     let mut f = query(
         conn,
         &format!("{} 指标明细（按{}）", period.label, unit_label(by)),
-        analysis("indicator_changes")?,
+        query_text("indicator_changes")?,
         &[&period.key, &by, &region],
     )?;
     f.percent.clear();
@@ -356,7 +251,7 @@ pub fn grade(conn: &Connection, period: &Period) -> Result<Frame> {
     query(
         conn,
         &format!("{} 分级分类", period.label),
-        analysis("grade")?,
+        query_text("grade")?,
         &[&period.start.to_string(), &period.end.to_string()],
     )
 }
@@ -366,7 +261,7 @@ pub fn grade(conn: &Connection, period: &Period) -> Result<Frame> {
 /// # Errors
 /// When the query fails.
 pub fn grade_counts(conn: &Connection, period: &Period) -> Result<Frame> {
-    let text = analysis("grade_counts")?.replace("{{grade}}", analysis("grade")?);
+    let text = query_text("grade_counts")?.replace("{{grade}}", query_text("grade")?);
     query(
         conn,
         &format!("{} 分级分类统计", period.label),
@@ -399,27 +294,32 @@ pub fn run(conn: &Connection, config: &Config, name: &str, period: &Period) -> R
         "disputes" => vec![query(
             conn,
             &format!("{label} 会商研判"),
-            analysis("disputes")?,
+            query_text("disputes")?,
             p,
         )?],
         "warnings" => vec![query(
             conn,
             &format!("{label} 预警"),
-            analysis("warnings")?,
+            query_text("warnings")?,
             p,
         )?],
         "focus" => vec![query(
             conn,
             &format!("{label} 监督重点"),
-            analysis("focus")?,
+            query_text("focus")?,
             p,
         )?],
         "supervision" => {
-            let text = analysis("supervision")?.replace("{{grade}}", analysis("grade")?);
+            let text = query_text("supervision")?.replace("{{grade}}", query_text("grade")?);
             vec![query(conn, &format!("{label} 重点督办清单"), &text, p)?]
         }
         "pilot-effect" => {
-            let mut f = query(conn, "试点成效（双重差分）", analysis("pilot_effect")?, &[])?;
+            let mut f = query(
+                conn,
+                "试点成效（双重差分）",
+                query_text("pilot_effect")?,
+                &[],
+            )?;
             f.percent = f.columns.iter().skip(1).cloned().collect();
             vec![f]
         }
@@ -434,7 +334,7 @@ fn hot(conn: &Connection, config: &Config, period: &Period) -> Result<Vec<Frame>
     let categories = query(
         conn,
         &format!("{} 热点诉求分类", period.label),
-        analysis("hot_categories")?,
+        query_text("hot_categories")?,
         &[
             &period.start.to_string(),
             &period.end.to_string(),
@@ -451,7 +351,7 @@ fn hot(conn: &Connection, config: &Config, period: &Period) -> Result<Vec<Frame>
     let examples = query(
         conn,
         &format!("{} 典型诉求（已脱敏）", period.label),
-        analysis("hot_examples")?,
+        query_text("hot_examples")?,
         &[
             &period.start.to_string(),
             &period.end.to_string(),
@@ -466,7 +366,7 @@ pub use crate::keywords::warm_up;
 /// The distinct texts of the period and the one before, with their numbers of appeals, as
 /// Arrow batches: the strings are read in place rather than copied one by one.
 fn texts(conn: &Connection, period: &Period) -> Result<Vec<RecordBatch>> {
-    let mut stmt = conn.prepare(analysis("keyword_texts")?)?;
+    let mut stmt = conn.prepare(query_text("keyword_texts")?)?;
     let batches = stmt.query_arrow([
         period.prev_start().to_string(),
         period.start.to_string(),

@@ -330,10 +330,7 @@ fn absolute_parent(dir: &Path) -> Result<PathBuf> {
 /// The extracts the load ledger has taken, as CSV.
 fn archive_list(conn: &duckdb::Connection) -> Result<String> {
     let mut out = String::from("load_id,file_name,file_sha256,file_bytes,as_of\n");
-    let mut stmt = conn.prepare(
-        "select load_id, file_name, file_sha256, file_bytes, cast(as_of as varchar) \
-         from load_ledger order by load_id",
-    )?;
+    let mut stmt = conn.prepare(crate::sql::OPS_ARCHIVE_LIST.text)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,

@@ -47,31 +47,11 @@ fn text(e: &Entry) -> String {
 /// When the warehouse cannot be written.
 pub fn apply(conn: &Connection) -> Result<()> {
     let entries = entries()?;
-    let mut tables: BTreeMap<String, String> = BTreeMap::new(); // name → TABLE/VIEW
-    {
-        let mut stmt = conn.prepare(
-            "select table_name, 'TABLE' from duckdb_tables() where not internal and not temporary \
-             and database_name = current_database() \
-             union all select view_name, 'VIEW' from duckdb_views() where not internal \
-             and not temporary and database_name = current_database()",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (n, k) = row?;
-            tables.insert(n, k);
-        }
-    }
-    let mut columns: Vec<(String, String)> = Vec::new();
-    {
-        let mut stmt = conn.prepare(
-            "select table_name, column_name from duckdb_columns() where not internal \
-             and database_name = current_database()",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            columns.push(row?);
-        }
-    }
+    let tables: BTreeMap<String, String> = objects(conn)?
+        .into_iter()
+        .map(|o| (o.name, o.kind))
+        .collect();
+    let columns = columns(conn)?;
     let own: BTreeMap<(&str, &str), &Entry> = entries
         .iter()
         .filter(|e| e.table != "*")
@@ -92,7 +72,7 @@ pub fn apply(conn: &Connection) -> Result<()> {
             )?;
         }
     }
-    for (table, column) in &columns {
+    for Column { table, column, .. } in &columns {
         if !tables.contains_key(table) {
             continue;
         }
@@ -125,31 +105,63 @@ pub fn markdown(conn: &Connection) -> Result<String> {
          In the SQL shell (`rexian sql`), `.schema NAME` shows the same. The lake's \
          `lake.appeals` has the columns of `appeals` plus `year` and `month`.\n",
     );
-    let mut stmt = conn.prepare(
-        "select table_name, 'table', coalesce(comment, '') from duckdb_tables() \
-         where not internal and not temporary and database_name = current_database() \
-         union all select view_name, 'view', coalesce(comment, '') from duckdb_views() \
-         where not internal and not temporary and database_name = current_database() \
-         order by 1",
-    )?;
-    let objects: Vec<(String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<duckdb::Result<_>>()?;
-    let mut cols = conn.prepare(
-        "select column_name, data_type, coalesce(comment, '') from duckdb_columns() \
-         where table_name = ? and database_name = current_database() order by column_index",
-    )?;
-    for (name, kind, comment) in objects {
-        writeln!(out, "\n## `{name}` ({kind})\n\n{}\n", md(&comment))?;
+    let columns = columns(conn)?;
+    for o in objects(conn)? {
+        let kind = o.kind.to_lowercase();
+        writeln!(out, "\n## `{}` ({kind})\n\n{}\n", o.name, md(&o.comment))?;
         writeln!(out, "| column | type | 说明 — description |\n|---|---|---|")?;
-        let rows: Vec<(String, String, String)> = cols
-            .query_map([&name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<duckdb::Result<_>>()?;
-        for (c, t, d) in rows {
-            writeln!(out, "| `{c}` | {t} | {} |", md(&d))?;
+        for c in columns.iter().filter(|c| c.table == o.name) {
+            writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                c.column,
+                c.data_type,
+                md(&c.comment)
+            )?;
         }
     }
     Ok(out)
+}
+
+/// A table or view of the warehouse.
+struct Object {
+    name: String,
+    /// TABLE or VIEW.
+    kind: String,
+    comment: String,
+}
+
+/// A column of a table or view.
+struct Column {
+    table: String,
+    column: String,
+    data_type: String,
+    comment: String,
+}
+
+fn objects(conn: &Connection) -> Result<Vec<Object>> {
+    let mut stmt = conn.prepare(crate::sql::OPS_DICTIONARY_OBJECTS.text)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Object {
+            name: r.get(0)?,
+            kind: r.get(1)?,
+            comment: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<_>>()?)
+}
+
+fn columns(conn: &Connection) -> Result<Vec<Column>> {
+    let mut stmt = conn.prepare(crate::sql::OPS_DICTIONARY_COLUMNS.text)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Column {
+            table: r.get(0)?,
+            column: r.get(1)?,
+            data_type: r.get(2)?,
+            comment: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<_>>()?)
 }
 
 fn md(s: &str) -> String {

@@ -14,20 +14,22 @@
 //! * `refresh`: builds the layered SQL models in `sql/models/` in dependency order.
 //! * `remask`: masks the texts stored under older rules again.
 //! * `check`: data tests, one query per file in `sql/checks/`.
-//! * `analyse`, `report`: the figures, analyses and PDFs of a period; `keywords` finds the
+//! * `analysis`, `report`: the figures, analyses and PDFs of a period; `keywords` finds the
 //!   phrases of its 热点关键词.
+//! * `export`: the marts' read-only connection and the 推送清单 handed to the hotline.
 //! * `schedule`: the daemon (`rexian serve`) and its run ledger.
 //! * `backup`: a consistent copy of a workspace while the daemon runs, and its restore.
 //! * `shell`: the analysts' SQL shell.
 //! * `commands`: what each subcommand of the `rexian` binary does and prints.
 
-pub mod analyse;
+pub mod analysis;
 pub mod backup;
 pub mod check;
 pub mod commands;
 pub mod config;
 pub mod dictionary;
 pub mod evaluate;
+pub mod export;
 pub mod fsutil;
 pub mod generate;
 pub mod ingest;

@@ -267,10 +267,12 @@ enum Command {
         /// List the saved queries.
         #[arg(long)]
         list: bool,
-        /// table, csv, json or markdown (default: table; csv with --output).
+        /// table, csv, json or markdown (default: table). With --output the file's extension
+        /// decides, and a --format that says otherwise is refused.
         #[arg(long, value_enum)]
-        format: Option<rexian::shell::ShellFormat>,
-        /// Write the results to this file.
+        format: Option<rexian::output::Format>,
+        /// Write to this file: .csv, .parquet, .xlsx or .json hold the last query's whole
+        /// result (as the shell's .export writes it); .md or .txt every result as shown.
         #[arg(long, short = 'o')]
         output: Option<PathBuf>,
         /// Allow statements that change the warehouse (administrators).
@@ -484,6 +486,8 @@ fn disk_full_hint(workspace: &std::path::Path, err: &anyhow::Error) -> Option<St
     rexian::fsutil::disk_full_hint(err, &folders)
 }
 
+/// Calls the library for the subcommand. Long (one arm per subcommand), and kept so: each arm
+/// only turns parsed arguments into one call, and the whole command line reads in one place.
 fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Init { print: true, .. } => print!("{}", rexian::config::DEFAULT_TOML),
@@ -601,9 +605,7 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             if what != "push-list" {
                 anyhow::bail!("nothing called {what:?} to export; use push-list");
             }
-            for p in commands::analyse::push_list(&ws, &period, out.as_deref())? {
-                println!("{}", p.display());
-            }
+            commands::analyse::push_list(&ws, &period, out.as_deref())?;
         }
         Command::Decide {
             ticket,
@@ -649,24 +651,8 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         } => {
             let mut ws = Workspace::open(&cli.workspace)?;
             ws.config.report.pdf_a |= pdf_a;
-            let conn = commands::analyse::open_marts(&ws)?;
-            let period = rexian::analyse::Period::resolve(&conn, &ws.config, &period)?;
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
-            let region = region.unwrap_or_default();
-            if kind == rexian::report::Kind::All {
-                let started = std::time::Instant::now();
-                let paths = rexian::report::all(&ws, &conn, &period, &dir, |p| {
-                    println!("{}", p.display());
-                })?;
-                eprintln!(
-                    "{} reports in {:.1} s",
-                    paths.len(),
-                    started.elapsed().as_secs_f64()
-                );
-            } else {
-                let path = rexian::report::write(&ws, &conn, kind, &period, &region, &dir)?;
-                println!("{}", path.display());
-            }
+            commands::report::run(&ws, kind, &period, &region.unwrap_or_default(), &dir)?;
         }
         Command::Letter {
             kind,
@@ -678,10 +664,8 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         } => {
             let mut ws = Workspace::open(&cli.workspace)?;
             ws.config.report.pdf_a |= pdf_a;
-            let conn = commands::analyse::open_marts(&ws)?;
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
-            let path = rexian::report::write_letter(&ws, &conn, kind, &ticket, number, date, &dir)?;
-            println!("{}", path.display());
+            commands::letter::run(&ws, kind, &ticket, number, date, &dir)?;
         }
         Command::Model {
             action: ModelAction::Evaluate { differences },

@@ -70,12 +70,7 @@ pub struct Migrated {
 /// DuckDB's error.
 pub fn version(conn: &Connection) -> Result<i64> {
     let has = |table: &str| -> Result<bool> {
-        let n: i64 = conn.query_row(
-            "select count(*) from duckdb_tables() where table_name = ? \
-             and database_name = current_database()",
-            [table],
-            |r| r.get(0),
-        )?;
+        let n: i64 = conn.query_row(crate::sql::OPS_TABLE_EXISTS.text, [table], |r| r.get(0))?;
         Ok(n > 0)
     };
     if has("schema_migrations")? {
@@ -165,7 +160,7 @@ fn version_rows(conn: &Connection) -> Result<i64> {
 
 fn record(conn: &Connection, m: Migration) -> Result<()> {
     conn.execute(
-        "insert into schema_migrations values (?, ?, current_timestamp, ?)",
+        crate::sql::OPS_MIGRATION_RECORD.text,
         params![m.version, m.name, crate::VERSION],
     )?;
     Ok(())

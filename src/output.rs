@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use duckdb::types::Value;
 
-use crate::analyse::{value_text, Frame};
+use crate::analysis::{value_text, Frame};
 
 /// How a result is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,6 +21,36 @@ pub enum Format {
     Json,
     /// An Excel workbook, one sheet per table.
     Xlsx,
+    /// A Markdown table per table.
+    Markdown,
+}
+
+impl Format {
+    /// Its name, as `--format` and the shell's `.format` take it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Xlsx => "xlsx",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.trim() {
+            "table" => Format::Table,
+            "csv" => Format::Csv,
+            "json" => Format::Json,
+            "xlsx" => Format::Xlsx,
+            "markdown" | "md" => Format::Markdown,
+            other => bail!("no format {other:?}: use table, csv, json, markdown or xlsx"),
+        })
+    }
 }
 
 /// The text encoding of CSV output.
@@ -92,6 +122,12 @@ pub fn write(
             }
             xlsx_bytes(frames)?
         }
+        Format::Markdown => frames
+            .iter()
+            .map(|f| format!("## {}\n\n{}", f.title, markdown(f)))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into_bytes(),
         Format::Table => unreachable!("handled above"),
     };
     match path {
@@ -102,6 +138,103 @@ pub fn write(
             Ok(())
         }
     }
+}
+
+/// Writes the whole result of `sql` to `path`, in the format its extension names (.csv as
+/// UTF-8 with a byte-order mark and booleans as 是/否, .parquet, .xlsx, .json), through a
+/// temporary file and a rename. Returns the number of rows. The shell's `.export` and
+/// `rexian sql --output` write files this one way.
+///
+/// # Errors
+/// When the extension is unknown, the query fails, or the file cannot be written.
+pub fn export_query(conn: &duckdb::Connection, sql: &str, path: &Path) -> Result<u64> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let tmp = crate::fsutil::temp_beside(path);
+    let rows: i64 = conn
+        .query_row(&format!("select count(*) from ({sql})"), [], |r| r.get(0))
+        .context("counting the rows to export")?;
+    let copy = |select: &str, options: &str| -> Result<()> {
+        let target = crate::sql::literal(&tmp.to_string_lossy());
+        conn.execute_batch(&format!("copy ({select}) to {target} ({options})"))
+            .with_context(|| format!("writing {}", path.display()))
+    };
+    let written = match ext.as_str() {
+        "parquet" => copy(sql, "format parquet, compression zstd"),
+        "json" => copy(sql, "format json, array true"),
+        "csv" => booleans_as_words(conn, sql)
+            .and_then(|select| copy(&select, "format csv, header true"))
+            .and_then(|()| {
+                // Excel reads UTF-8 only with a byte-order mark.
+                let body = std::fs::read(&tmp)?;
+                let mut f = std::fs::File::create(&tmp)?;
+                f.write_all("\u{feff}".as_bytes())?;
+                f.write_all(&body)?;
+                f.sync_all()?;
+                Ok(())
+            }),
+        "xlsx" => {
+            if rows > 1_048_575 {
+                bail!("{rows} rows do not fit in one Excel sheet (1 048 575 at most); export .csv or .parquet");
+            }
+            let mut f = crate::analysis::query(conn, "export", sql, &[])?;
+            f.title = "结果".into();
+            write(&[f], Format::Xlsx, CsvEncoding::Utf8Bom, Some(&tmp))
+        }
+        other => bail!("cannot export to .{other}: use .csv, .parquet, .xlsx or .json"),
+    };
+    if let Err(e) = written {
+        std::fs::remove_file(&tmp).ok();
+        return Err(e);
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(rows as u64)
+}
+
+/// `sql` with its boolean columns written 是/否, as every table rexian shows writes them.
+fn booleans_as_words(conn: &duckdb::Connection, sql: &str) -> Result<String> {
+    let mut stmt = conn
+        .prepare(&format!(
+            "select column_name from (describe ({sql})) where column_type = 'BOOLEAN'"
+        ))
+        .context("reading the result's columns")?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<duckdb::Result<_>>()?;
+    if names.is_empty() {
+        return Ok(sql.to_string());
+    }
+    let replaced: Vec<String> = names
+        .iter()
+        .map(|n| {
+            let q = format!("\"{}\"", n.replace('"', "\"\""));
+            format!("case when {q} then '是' when not {q} then '否' end as {q}")
+        })
+        .collect();
+    Ok(format!(
+        "select * replace ({}) from ({sql})",
+        replaced.join(", ")
+    ))
+}
+
+/// A frame as a Markdown table (rates as they are stored, NULL as "—").
+pub fn markdown(f: &Frame) -> String {
+    let esc = |s: String| s.replace('|', "\\|").replace('\n', " ");
+    let mut s = format!("| {} |\n", f.columns.join(" | "));
+    s.push_str(&format!("|{}\n", "---|".repeat(f.columns.len())));
+    for row in &f.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|v| match v {
+                Value::Null => NULL_SHOWN.to_string(),
+                other => esc(value_text(other)),
+            })
+            .collect();
+        s.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    s
 }
 
 fn csv_bytes(frames: &[Frame], encoding: CsvEncoding) -> Result<Vec<u8>> {

@@ -48,7 +48,7 @@ impl Model {
 /// When a model file is not in a layer folder.
 pub fn models() -> Result<Vec<Model>> {
     let mut out = Vec::new();
-    for (path, text) in sql::files_under("models/") {
+    for (path, text) in sql::files_under("models/").filter(|(p, _)| p.ends_with(".sql")) {
         let mut parts = path.split('/');
         let (Some(_), Some(layer), Some(file), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -166,12 +166,7 @@ pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
         let kind = m.materialized();
         // A model may change from table to view between releases: drop what is there.
         let existing: Option<String> = tx
-            .query_row(
-                "select table_type from information_schema.tables \
-                 where table_schema = 'main' and table_name = ?",
-                [&m.name],
-                |r| r.get(0),
-            )
+            .query_row(crate::sql::OPS_MODEL_TYPE.text, [&m.name], |r| r.get(0))
             .optional()?;
         match existing.as_deref() {
             Some("VIEW") => tx.execute_batch(&format!("drop view {}", m.name))?,
@@ -192,7 +187,7 @@ pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
         };
         let seconds = started.elapsed().as_secs_f64();
         tx.execute(
-            "insert into model_builds values (?, ?, ?, ?, ?, cast(? as timestamptz), ?)",
+            crate::sql::OPS_MODEL_BUILD.text,
             params![
                 build_id,
                 m.name,

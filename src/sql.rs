@@ -64,6 +64,86 @@ pub const REMASK_APPLY: Script = script!("remask/apply.sql");
 /// The rows of one lake partition.
 pub const LAKE_APPEALS_MONTH: Script = script!("lake/appeals_month.sql");
 
+/// One reporting period by its key.
+pub const OPS_PERIOD: Script = script!("ops/period.sql");
+/// Every reporting period's kind and key.
+pub const OPS_PERIOD_KEYS: Script = script!("ops/period_keys.sql");
+
+/// The indicators of one unit in a period, for a report.
+pub const REPORT_UNIT_INDICATORS: Script = script!("report/unit_indicators.sql");
+/// The indicators' names, short names and formulas.
+pub const REPORT_INDICATOR_DEFINITIONS: Script = script!("report/indicator_definitions.sql");
+/// The loaded files and the rules version behind a report.
+pub const REPORT_PROVENANCE: Script = script!("report/provenance.sql");
+
+/// A working day some working days after a day.
+pub const REPORT_ADD_WORKDAYS: Script = script!("report/add_workdays.sql");
+/// What a supervision letter says of its appeal.
+pub const REPORT_LETTER_APPEAL: Script = script!("report/letter_appeal.sql");
+/// The newest extract's day, the loaded files and the rules version behind a letter.
+pub const REPORT_LETTER_PROVENANCE: Script = script!("report/letter_provenance.sql");
+
+/// The warehouse's tables and views, for the data dictionary.
+pub const OPS_DICTIONARY_OBJECTS: Script = script!("ops/dictionary_objects.sql");
+/// The warehouse's columns, for the data dictionary.
+pub const OPS_DICTIONARY_COLUMNS: Script = script!("ops/dictionary_columns.sql");
+
+/// The next run's and attempt's numbers.
+pub const SCHEDULE_RUN_NEXT: Script = script!("schedule/run_next.sql");
+/// The run ledger's row of an attempt that begins.
+pub const SCHEDULE_RUN_BEGIN: Script = script!("schedule/run_begin.sql");
+/// How an attempt ended.
+pub const SCHEDULE_RUN_FINISH: Script = script!("schedule/run_finish.sql");
+/// Attempts a killed process left `running`, marked interrupted.
+pub const SCHEDULE_RUN_REPAIR: Script = script!("schedule/run_repair.sql");
+
+/// The first load of a file with the same bytes.
+pub const LOAD_EARLIER: Script = script!("load/earlier_load.sql");
+/// The rejected rows of one load.
+pub const LOAD_REJECTS: Script = script!("load/rejects.sql");
+/// The extracts the load ledger has taken, for a backup.
+pub const OPS_ARCHIVE_LIST: Script = script!("ops/archive_list.sql");
+/// Whether a table exists.
+pub const OPS_TABLE_EXISTS: Script = script!("ops/table_exists.sql");
+/// The record of one migration applied.
+pub const OPS_MIGRATION_RECORD: Script = script!("ops/migration_record.sql");
+/// An incremental check's watermark.
+pub const OPS_CHECK_WATERMARK: Script = script!("ops/check_watermark.sql");
+/// An incremental check passed through a load.
+pub const OPS_CHECK_PASS: Script = script!("ops/check_pass.sql");
+/// The record of one model built.
+pub const OPS_MODEL_BUILD: Script = script!("ops/model_build.sql");
+/// Whether a model's name holds a table or a view.
+pub const OPS_MODEL_TYPE: Script = script!("ops/model_type.sql");
+/// The newest loads, for `rexian ledger`.
+pub const OPS_LEDGER_RECENT: Script = script!("ops/ledger_recent.sql");
+/// The office's decision on a key supervision item.
+pub const OPS_DECISION: Script = script!("ops/decision.sql");
+/// What the refresh made of the labelled appeals' scope and field.
+pub const EVALUATE_SCOPE: Script = script!("evaluate/scope.sql");
+
+/// The staged rows of a file into appeals.
+pub const LOAD_INSERT_STAGED: Script = script!("load/insert_staged.sql");
+/// The lake's appeals as a view of the shell.
+pub const SHELL_LAKE_VIEW: Script = script!("shell/lake_view.sql");
+
+/// The next load's number.
+pub const LOAD_NEXT_ID: Script = script!("load/next_id.sql");
+/// Whether the ledger knows a file of a size.
+pub const LOAD_SEEN_SIZE: Script = script!("load/seen_size.sql");
+/// The extract's moment on rows without an update time.
+pub const LOAD_STATE_AT: Script = script!("load/state_at.sql");
+/// How many rows of a load repeat a ticket.
+pub const LOAD_REPEATED: Script = script!("load/repeated.sql");
+/// The months a load changes.
+pub const LOAD_CHANGED_MONTHS: Script = script!("load/changed_months.sql");
+
+/// Whether a table or view exists.
+pub const OPS_RELATION_EXISTS: Script = script!("ops/relation_exists.sql");
+
+/// Whether the marts have this version's shape.
+pub const OPS_MARTS_CURRENT: Script = script!("ops/marts_current.sql");
+
 include!(concat!(env!("OUT_DIR"), "/sql_files.rs"));
 
 /// The embedded files whose path (relative to `sql/`) starts with `prefix`, in name order.

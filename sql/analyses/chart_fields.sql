@@ -1,9 +1,9 @@
 -- 诉求量 of each enforcement field in a period (city-wide), largest first, for the chart of
 -- shares by field.
-select dim_key as field, value as volume
+select unit_key as field, value as volume
 from mart_indicator_values
 where period_key = $1
-  and dim_kind = 'field'
+  and unit_kind = 'field'
   and indicator = 'volume'
   and value > 0
-order by value desc, dim_key
+order by value desc, unit_key

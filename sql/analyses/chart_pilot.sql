@@ -7,9 +7,9 @@ select
     sum(v.numerator) filter (where not r.is_pilot)
         / nullif(sum(v.denominator) filter (where not r.is_pilot), 0) as others
 from mart_indicator_values as v
-inner join dim_region as r on r.region_name = v.dim_key
+inner join dim_region as r on r.region_name = v.unit_key
 where v.period_kind = 'month'
-  and v.dim_kind = 'region'
+  and v.unit_kind = 'region'
   and v.indicator = 'satisfaction_rate'
   and v.start_date >= cast($1 as date)
   and v.start_date < cast($2 as date)

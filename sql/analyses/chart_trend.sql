@@ -8,8 +8,8 @@ select
     max(value) filter (where indicator = 'satisfaction_rate') as satisfaction_rate
 from mart_indicator_values
 where period_kind = 'month'
-  and dim_kind = $1
-  and dim_key = $2
+  and unit_kind = $1
+  and unit_key = $2
   and start_date >= cast($3 as date)
   and start_date < cast($4 as date)
 group by start_date

@@ -5,13 +5,13 @@
 
 with v as (
     select * from mart_indicator_values
-    where period_key = $1 and dim_kind = $2
-        and ($3 = '' or region_name = $3 or (dim_kind = 'field'))
+    where period_key = $1 and unit_kind = $2
+        and ($3 = '' or region_name = $3 or (unit_kind = 'field'))
 ),
 
 wide as (
     select
-        dim_key, any_value(region_name) as region_name,
+        unit_key, any_value(region_name) as region_name,
         max(value) filter (where indicator = 'volume') as volume,
         max(change_prev) filter (where indicator = 'volume') as volume_mom,
         max(change_yoy) filter (where indicator = 'volume') as volume_yoy,
@@ -28,12 +28,12 @@ wide as (
         max(value) filter (where indicator = 'reopen_rate') as reopen_rate,
         max(value) filter (where indicator = 'repeat_rate') as repeat_rate
     from v
-    group by dim_key
+    group by unit_key
 )
 
 select
     s.rank as 排名,
-    w.dim_key as 单位,
+    w.unit_key as 单位,
     w.region_name as 区县,
     cast(w.volume as bigint) as 诉求量,
     w.volume_mom as 诉求量环比增长,
@@ -57,5 +57,5 @@ select
     s.rules_version as 规则版本
 from wide as w
 left join mart_scores as s
-    on s.period_key = $1 and s.dim_kind = $2 and s.dim_key = w.dim_key
-order by s.rank nulls last, w.volume desc, w.dim_key
+    on s.period_key = $1 and s.unit_kind = $2 and s.unit_key = w.unit_key
+order by s.rank nulls last, w.volume desc, w.unit_key

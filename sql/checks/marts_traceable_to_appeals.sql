@@ -10,7 +10,7 @@ month_volumes as (
 ),
 
 units as (
-    select distinct 'region' as dim_kind, region_name as dim_key from fct
+    select distinct 'region' as unit_kind, region_name as unit_key from fct
     union all
     select distinct 'department', coalesce(department, '（未填承办单位）') from fct
     union all
@@ -19,13 +19,13 @@ units as (
     select 'city', '全市'
 )
 
-select v.period_key, v.dim_kind, v.dim_key, v.value as mart_volume, m.appeals as fct_appeals
+select v.period_key, v.unit_kind, v.unit_key, v.value as mart_volume, m.appeals as fct_appeals
 from mart_indicator_values as v
 left join month_volumes as m on m.period_key = v.period_key
-where v.indicator = 'volume' and v.period_kind = 'month' and v.dim_kind = 'city'
+where v.indicator = 'volume' and v.period_kind = 'month' and v.unit_kind = 'city'
     and v.value <> coalesce(m.appeals, 0)
 union all
-select v.period_key, v.dim_kind, v.dim_key, v.value, null
+select v.period_key, v.unit_kind, v.unit_key, v.value, null
 from mart_indicator_values as v
-left join units as u on u.dim_kind = v.dim_kind and u.dim_key = v.dim_key
-where v.indicator = 'volume' and u.dim_key is null
+left join units as u on u.unit_kind = v.unit_kind and u.unit_key = v.unit_key
+where v.indicator = 'volume' and u.unit_key is null

@@ -7,6 +7,6 @@ select
     round(value, 4) as 回访满意率,
     round(change_prev, 4) as 环比变化
 from mart_indicator_values
-where period_kind = 'month' and dim_kind = 'region' and dim_key = {{region}}
+where period_kind = 'month' and unit_kind = 'region' and unit_key = {{region}}
     and indicator = 'satisfaction_rate'
 order by period_key

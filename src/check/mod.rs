@@ -1,5 +1,8 @@
 //! Data tests (`rexian check`): every `sql/checks/*.sql` is a query that returns offending
-//! rows; no rows is a pass. The list is the folder's files, embedded at build time.
+//! rows, and so is every test a model declares beside it (`sql/models/LAYER/NAME.toml`, see
+//! [`declared`]); no rows is a pass. The lists are the files, embedded at build time.
+
+pub mod declared;
 
 use anyhow::{Context, Result};
 use duckdb::Connection;
@@ -33,8 +36,8 @@ impl CheckOutcome {
 
 fn marts_built(conn: &Connection) -> Result<bool> {
     let n: i64 = conn.query_row(
-        "select count(*) from information_schema.tables where table_name = 'mart_indicator_values'",
-        [],
+        sql::OPS_RELATION_EXISTS.text,
+        ["mart_indicator_values"],
         |r| r.get(0),
     )?;
     Ok(n > 0)
@@ -87,51 +90,84 @@ pub fn run_all(conn: &Connection, scope: Scope) -> Result<Vec<CheckOutcome>> {
             let since: i64 = match scope {
                 Scope::All => 0,
                 Scope::Load(id) => id - 1,
-                Scope::SinceLastPass => conn.query_row(
-                    "select coalesce(max(checked_through_load), 0) from check_watermarks \
-                     where check_name = ?",
-                    [&name],
-                    |r| r.get(0),
-                )?,
+                Scope::SinceLastPass => {
+                    conn.query_row(sql::OPS_CHECK_WATERMARK.text, [&name], |r| r.get(0))?
+                }
             };
             text.replace(WATERMARK, &since.to_string())
         } else {
             text.to_string()
         };
-        let failing: i64 = conn
-            .query_row(&format!("select count(*) from (\n{text}\n)"), [], |r| {
-                r.get(0)
-            })
-            .with_context(|| format!("running the check sql/{path}"))?;
-        let mut columns = Vec::new();
-        let mut sample = Vec::new();
-        if failing > 0 {
-            let mut stmt = conn.prepare(&format!(
-                "select columns(*)::varchar from (\n{text}\n) limit {SAMPLE_ROWS}"
-            ))?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let n = row.as_ref().column_count();
-                sample.push(
-                    (0..n)
-                        .map(|i| {
-                            row.get::<_, Option<String>>(i)
-                                .map(|v| v.unwrap_or_else(|| "NULL".into()))
-                        })
-                        .collect::<Result<_, _>>()?,
-                );
-            }
-            columns = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
-        }
-        out.push(CheckOutcome {
-            name,
-            description,
-            failing: failing as u64,
-            columns,
-            sample,
-        });
+        out.push(outcome(conn, name, description, text, path)?);
+    }
+    if !matches!(scope, Scope::Load(_)) {
+        out.extend(run_declared(conn)?);
     }
     Ok(out)
+}
+
+/// Runs the tests the models declare (whole models: none of them is incremental). A model
+/// not built yet (the warehouse was never refreshed) has its tests skipped, saying so.
+fn run_declared(conn: &Connection) -> Result<Vec<CheckOutcome>> {
+    let mut out = Vec::new();
+    for d in declared::all()? {
+        let model = d.name.split('.').next().unwrap_or_default();
+        let built: i64 = conn.query_row(sql::OPS_RELATION_EXISTS.text, [model], |r| r.get(0))?;
+        if built == 0 {
+            out.push(CheckOutcome {
+                name: d.name,
+                description: "skipped: the models are not built yet (run `rexian refresh`)".into(),
+                failing: 0,
+                columns: Vec::new(),
+                sample: Vec::new(),
+            });
+            continue;
+        }
+        out.push(outcome(conn, d.name, d.description, &d.query, d.path)?);
+    }
+    Ok(out)
+}
+
+/// Runs one check's query: how many rows offend, and the first of them as text.
+fn outcome(
+    conn: &Connection,
+    name: String,
+    description: String,
+    text: &str,
+    path: &str,
+) -> Result<CheckOutcome> {
+    let failing: i64 = conn
+        .query_row(&format!("select count(*) from (\n{text}\n)"), [], |r| {
+            r.get(0)
+        })
+        .with_context(|| format!("running the check {name} (sql/{path})"))?;
+    let mut columns = Vec::new();
+    let mut sample = Vec::new();
+    if failing > 0 {
+        let mut stmt = conn.prepare(&format!(
+            "select columns(*)::varchar from (\n{text}\n) limit {SAMPLE_ROWS}"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let n = row.as_ref().column_count();
+            sample.push(
+                (0..n)
+                    .map(|i| {
+                        row.get::<_, Option<String>>(i)
+                            .map(|v| v.unwrap_or_else(|| "NULL".into()))
+                    })
+                    .collect::<Result<_, _>>()?,
+            );
+        }
+        columns = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
+    }
+    Ok(CheckOutcome {
+        name,
+        description,
+        failing: failing as u64,
+        columns,
+        sample,
+    })
 }
 
 /// Runs the incremental checks on the rows of one load, inside its transaction, and moves
@@ -151,11 +187,8 @@ pub fn verify_load(conn: &Connection, load_id: i64) -> Result<()> {
         );
     }
     for o in &outcomes {
-        let through: i64 = conn.query_row(
-            "select coalesce(max(checked_through_load), 0) from check_watermarks where check_name = ?",
-            [&o.name],
-            |r| r.get(0),
-        )?;
+        let through: i64 =
+            conn.query_row(sql::OPS_CHECK_WATERMARK.text, [&o.name], |r| r.get(0))?;
         if through == load_id - 1 {
             record_passes(conn, std::slice::from_ref(o), load_id)?;
         }
@@ -177,13 +210,10 @@ pub fn record_passes(
             .into_iter()
             .any(|(p, t)| p == format!("checks/{}.sql", o.name) && t.contains(WATERMARK));
         if incremental {
-            conn.execute(
-                "delete from check_watermarks where check_name = ?",
-                [&o.name],
-            )?;
-            conn.execute(
-                "insert into check_watermarks values (?, ?, now())",
-                duckdb::params![o.name, through_load],
+            sql::run(
+                conn,
+                sql::OPS_CHECK_PASS,
+                &[&o.name as &dyn duckdb::ToSql, &through_load],
             )?;
         }
     }

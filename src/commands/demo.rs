@@ -10,7 +10,8 @@ use crate::reference::Reference;
 
 /// Creates a workspace in `dir`, generates the baseline and pilot years' extracts into its
 /// `extracts/` folder, loads them, builds the models, runs the checks, and shows the last
-/// month's figures and analyses.
+/// month's figures and analyses. (Long, and kept in one piece: it is the tour a new user
+/// reads, its numbered steps printed in the order they run.)
 ///
 /// # Errors
 /// When any step fails.
@@ -86,27 +87,22 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
     for name in ["warnings", "pilot-effect"] {
         super::analyse::analyse(&ws, name, &last, None, &out(crate::output::Format::Table))?;
     }
-    for p in super::analyse::push_list(&ws, &last, None)? {
+    for p in crate::export::push_list(&ws, &last, None)? {
         println!("wrote {}", p.display());
     }
     println!("\n5. Typesetting the reports of the pilot year");
     {
-        let conn = super::analyse::open_marts(&ws)?;
+        let conn = crate::export::open_marts(&ws)?;
         let reports = ws.path(&ws.config.paths.reports);
-        let pilot = crate::analyse::Period::resolve(&conn, &ws.config, "pilot")?;
+        let pilot = crate::period::Period::resolve(&conn, &ws.config, "pilot")?;
         crate::report::all(&ws, &conn, &pilot, &reports, |p| {
             println!("wrote {}", p.display());
         })?;
         println!("\n6. Sample letters");
-        let text = crate::sql::FILES
-            .iter()
-            .find(|(p, _)| *p == "analyses/sample_letters.sql")
-            .map(|(_, t)| *t)
-            .unwrap_or_default();
-        let picks = crate::analyse::query(
+        let picks = crate::analysis::query(
             &conn,
             "sample letters",
-            text,
+            crate::analysis::query_text("sample_letters")?,
             &[&pilot.start.to_string(), &pilot.end.to_string()],
         )?;
         for (number, (kind, ticket)) in picks

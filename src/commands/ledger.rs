@@ -15,11 +15,7 @@ pub fn run(ws: &Workspace, limit: usize) -> Result<()> {
         warehouse::Access::ReadOnly,
         warehouse::LOCK_WAIT,
     )?;
-    let mut stmt = conn.prepare(
-        "select load_id, file_name, strftime(as_of, '%Y-%m-%d'), rows_read, rows_inserted, rows_updated, \
-         rows_unchanged, rows_rejected, strftime(finished_at, '%Y-%m-%d %H:%M'), left(file_sha256, 12) \
-         from load_ledger order by load_id desc limit ?",
-    )?;
+    let mut stmt = conn.prepare(crate::sql::OPS_LEDGER_RECENT.text)?;
     let rows = stmt.query_map([limit as i64], |r| {
         Ok([
             r.get::<_, i32>(0)?.to_string(),

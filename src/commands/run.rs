@@ -27,17 +27,7 @@ pub fn run(ws: &Workspace, job: &str, period: Option<&str>, force: bool) -> Resu
     let period = match (job, period) {
         (Job::Inbox, _) => clock.local_now().format("%Y-%m-%d %H:%M:%S").to_string(),
         (Job::Refresh, _) => format!("load {}", plan.facts.latest_load),
-        (_, Some(p)) => {
-            let p = p.trim().to_ascii_uppercase();
-            let p = match (job, p.as_str()) {
-                (Job::PilotSummary, "PILOT") => {
-                    job.periods(&ws.config, today).pop().map_or(p, |p| p.key)
-                }
-                _ => p,
-            };
-            job.check_period(&p)?;
-            p
-        }
+        (_, Some(p)) => job.parse_period(p, &ws.config)?.to_string(),
         (_, None) => match work::latest_ended(job, ws, today) {
             Some(p) => p,
             None => bail!("no period of the {job} job has ended yet; give one with --period"),

@@ -6,7 +6,8 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 
 use crate::config::Workspace;
-use crate::shell::{self, Access, Session, ShellFormat, Sink};
+use crate::output::Format;
+use crate::shell::{self, Access, Session, Sink};
 
 /// What `rexian sql` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +23,7 @@ pub struct Request {
     /// `--list`: list the saved queries.
     pub list: bool,
     /// `--format`.
-    pub format: Option<ShellFormat>,
+    pub format: Option<Format>,
     /// `--output`.
     pub output: Option<PathBuf>,
     /// `--write`.
@@ -81,23 +82,87 @@ pub fn run(ws: &Workspace, req: &Request) -> Result<()> {
     if access == Access::Write {
         eprintln!("rexian sql: WRITE ACCESS — statements can change the warehouse.");
     }
-    session.format = req.format.unwrap_or(match script {
-        None => ShellFormat::Table,
-        Some(_) if req.output.is_some() => ShellFormat::Csv,
-        Some(_) => ShellFormat::Table,
-    });
-    match script {
-        Some(text) => {
-            let sink = match &req.output {
-                Some(p) => {
-                    prepare_output(p)?;
-                    Sink::File(p.clone())
-                }
-                None => Sink::Stdout { page: false },
-            };
-            shell::run_script(&mut session, &text, &sink)
+    let target = req
+        .output
+        .as_deref()
+        .map(|p| OutputFile::of(p, req.format))
+        .transpose()?;
+    session.format = match (&target, req.format) {
+        (Some(OutputFile::Shown(f)), _) => *f,
+        (_, Some(f)) => f,
+        _ => Format::Table,
+    };
+    let Some(text) = script else {
+        return shell::interactive(&mut session, access);
+    };
+    match (&target, &req.output) {
+        (Some(OutputFile::Shown(_)), Some(p)) => {
+            prepare_output(p)?;
+            shell::run_script(&mut session, &text, &Sink::File(p.clone()))
         }
-        None => shell::interactive(&mut session, access),
+        (Some(OutputFile::Export), Some(p)) => {
+            // The statements run as they would on screen (footers on standard error); the
+            // last query's whole result is then written in the file's own format.
+            session.last_query = None;
+            shell::run_script(&mut session, &text, &Sink::Footer)?;
+            let Some(last) = session.last_query.clone() else {
+                bail!(
+                    "no statement returned rows, so nothing was written to {}",
+                    p.display()
+                );
+            };
+            let rows = crate::output::export_query(session.conn(), &last, p)?;
+            eprintln!(
+                "wrote {rows} rows to {} (the last query's result)",
+                p.display()
+            );
+            Ok(())
+        }
+        _ => shell::run_script(&mut session, &text, &Sink::Stdout { page: false }),
+    }
+}
+
+/// What `--output FILE` writes, told by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OutputFile {
+    /// .csv, .parquet, .xlsx, .json: the last query's whole result, as `.export` writes it.
+    Export,
+    /// .md, .txt: every result as the shell shows it (markdown, or aligned tables).
+    Shown(Format),
+}
+
+impl OutputFile {
+    /// The output a file name asks for; a `--format` that says otherwise is refused.
+    fn of(path: &Path, format: Option<Format>) -> Result<OutputFile> {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let (out, implied) = match ext.as_str() {
+            "csv" => (OutputFile::Export, Some(Format::Csv)),
+            "json" => (OutputFile::Export, Some(Format::Json)),
+            "xlsx" => (OutputFile::Export, Some(Format::Xlsx)),
+            "parquet" => (OutputFile::Export, None),
+            "md" | "markdown" => (OutputFile::Shown(Format::Markdown), Some(Format::Markdown)),
+            "txt" => (OutputFile::Shown(Format::Table), Some(Format::Table)),
+            _ => bail!(
+                "cannot tell what to write to {}: end the file name in .csv, .parquet, .xlsx or \
+                 .json (the whole result of the last query) or .md or .txt (every result as \
+                 the shell shows it)",
+                path.display()
+            ),
+        };
+        if let Some(f) = format {
+            if implied != Some(f) {
+                bail!(
+                    "--format {} does not match --output {}: the file's extension decides its \
+                     format, so leave out --format or change the extension",
+                    f.name(),
+                    path.display()
+                );
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -5,8 +5,8 @@ use anyhow::Result;
 
 use crate::config::Workspace;
 use crate::schedule::daemon::local;
-use crate::schedule::ledger::Status;
-use crate::schedule::plan::State;
+use crate::schedule::ledger::{self, Status};
+use crate::schedule::plan::{Plan, State};
 use crate::schedule::{job, lock, work, Clock, Job};
 use crate::warehouse;
 
@@ -47,7 +47,16 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
         }
     };
     let (plan, runs) = work::read_plan(&conn, ws, &clock)?;
+    println!("{}", jobs(ws, &clock, &runs));
+    print_open(&clock, &plan, &runs);
+    if recent > 0 && !runs.is_empty() {
+        println!("recent runs:\n{}", recent_runs(&clock, &runs, recent));
+    }
+    Ok(())
+}
 
+/// Each job: its cron, next wake-up and last run.
+fn jobs(ws: &Workspace, clock: &Clock, runs: &[ledger::Run]) -> comfy_table::Table {
     let mut jobs = crate::output::table([
         "job",
         "cron",
@@ -61,7 +70,7 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
         let next = cron
             .and_then(|c| job::parse_cron(c).ok())
             .and_then(|c| job::next_fire(&c, clock.tz(), clock.now()))
-            .map(|t| local(&clock, t));
+            .map(|t| local(clock, t));
         let last = runs.iter().rev().find(|r| r.job == j.name());
         jobs.add_row([
             j.name().to_string(),
@@ -72,15 +81,18 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
             })
             .to_string(),
             next.unwrap_or_else(|| "—".into()),
-            last.map(|r| local(&clock, r.started))
+            last.map(|r| local(clock, r.started))
                 .unwrap_or_else(|| "never".into()),
             last.map(|r| r.period.clone()).unwrap_or_default(),
             last.map(|r| r.status.as_str().to_string())
                 .unwrap_or_default(),
         ]);
     }
-    println!("{jobs}");
+    jobs
+}
 
+/// What is due and not done, one waiting period per job (the rest counted).
+fn print_open(clock: &Clock, plan: &Plan, runs: &[ledger::Run]) {
     let open: Vec<_> = plan
         .items
         .iter()
@@ -117,7 +129,7 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
                 _ if running => "running now".to_string(),
                 State::Due(_) => "due: runs at the daemon's next look".to_string(),
                 State::Retrying { at, failures } => {
-                    format!("failed {failures}×; retried at {}", local(&clock, *at))
+                    format!("failed {failures}×; retried at {}", local(clock, *at))
                 }
                 State::GaveUp { failures } => format!(
                     "FAILED {failures}×, given up; fix the cause, then `rexian run {} --period {}`",
@@ -131,7 +143,7 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
                 i.job.name().to_string(),
                 i.period.clone(),
                 i.due_at
-                    .map(|t| local(&clock, t))
+                    .map(|t| local(clock, t))
                     .unwrap_or_else(|| "—".into()),
                 state,
                 i.last_error.clone().unwrap_or_default(),
@@ -148,39 +160,39 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
         }
         println!("{t}");
     }
+}
 
-    if recent > 0 && !runs.is_empty() {
-        let mut t = crate::output::table([
-            "run",
-            "job",
-            "period",
-            "attempt",
-            "trigger",
-            "started",
-            "finished",
-            "status",
-            "outputs / error",
+/// The newest `recent` runs.
+fn recent_runs(clock: &Clock, runs: &[ledger::Run], recent: usize) -> comfy_table::Table {
+    let mut t = crate::output::table([
+        "run",
+        "job",
+        "period",
+        "attempt",
+        "trigger",
+        "started",
+        "finished",
+        "status",
+        "outputs / error",
+    ]);
+    for r in runs.iter().rev().take(recent) {
+        let detail = match (&r.error, r.status) {
+            (Some(e), Status::Failed | Status::Interrupted) => e.clone(),
+            _ => r.outputs.len().to_string() + " output(s)",
+        };
+        t.add_row([
+            r.run_id.to_string(),
+            r.job.clone(),
+            r.period.clone(),
+            r.attempt.to_string(),
+            r.trigger.clone(),
+            local(clock, r.started),
+            r.finished
+                .map(|f| local(clock, f))
+                .unwrap_or_else(|| "—".into()),
+            r.status.as_str().to_string(),
+            detail,
         ]);
-        for r in runs.iter().rev().take(recent) {
-            let detail = match (&r.error, r.status) {
-                (Some(e), Status::Failed | Status::Interrupted) => e.clone(),
-                _ => r.outputs.len().to_string() + " output(s)",
-            };
-            t.add_row([
-                r.run_id.to_string(),
-                r.job.clone(),
-                r.period.clone(),
-                r.attempt.to_string(),
-                r.trigger.clone(),
-                local(&clock, r.started),
-                r.finished
-                    .map(|f| local(&clock, f))
-                    .unwrap_or_else(|| "—".into()),
-                r.status.as_str().to_string(),
-                detail,
-            ]);
-        }
-        println!("recent runs:\n{t}");
     }
-    Ok(())
+    t
 }

@@ -149,11 +149,10 @@ pub fn major(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Res
 pub fn scope(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Result<ScopeReport> {
     let scratch = Scratch::new("scope", config, reference)?;
     scratch.load(set, false)?;
-    let found: BTreeMap<u32, (String, String)> = scratch.query(
-        "select a.ticket_id, coalesce(f.field_code, a.field_name), a.enforcement_source \
-         from fct_enforcement_appeals as a left join dim_field as f on f.field_name = a.field_name",
-        |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))),
-    )?;
+    let found: BTreeMap<u32, (String, String)> = scratch
+        .query(crate::sql::EVALUATE_SCOPE.text, |r| {
+            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
+        })?;
     let mut enforcement = Score::default();
     let mut confusion = BTreeMap::new();
     let mut sources = BTreeMap::new();

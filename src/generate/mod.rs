@@ -20,7 +20,7 @@ use chrono::{Datelike, NaiveDateTime};
 use serde::Serialize;
 
 pub use prng::Rng;
-pub use ticket::{plant, Slot, Ticket, View, World};
+pub use ticket::{plant, Setting, Slot, Ticket, View};
 
 use crate::period::YearMonth;
 use crate::reference::Reference;
@@ -179,7 +179,7 @@ pub fn generate(
     }
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create the output folder {}", opts.out.display()))?;
-    let world = World {
+    let setting = Setting {
         seed: opts.seed,
         reference,
         pilot_start: opts.pilot_start,
@@ -246,7 +246,7 @@ pub fn generate(
             .map(|c| (c.0, c.1))
             .chain(slots.iter().map(|s| (month, *s)))
         {
-            let t = world.ticket(m, slot);
+            let t = setting.ticket(m, slot);
             let view = View { t: &t, as_of };
             // The messiness is a property of the ticket, not of the month: a carried-over
             // ticket keeps its date formats and spacing, so only its real changes show.

@@ -148,7 +148,7 @@ impl Ticket {
 }
 
 /// Everything a ticket needs from outside itself.
-pub struct World<'a> {
+pub struct Setting<'a> {
     /// The seed of the whole run.
     pub seed: u64,
     /// Reference data (regions, departments, calendar).
@@ -199,7 +199,7 @@ const HOUR_WEIGHTS: [f64; 24] = [
     3.5, 3.0, 2.0, 1.2, 0.6,
 ];
 
-impl World<'_> {
+impl Setting<'_> {
     /// Simulates the ticket in `slot` of `month`.
     pub fn ticket(&self, month: YearMonth, slot: Slot) -> Ticket {
         let mut rng = Rng::new(&[

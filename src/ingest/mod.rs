@@ -245,7 +245,11 @@ impl<'a> Loader<'a> {
         lake::sync(&self.conn, &self.ws.lake_path())
     }
 
-    /// Loads one file in one transaction.
+    /// Loads one file in one transaction, stage by stage: sniff and open it, read, check,
+    /// mask and stage its rows, make sure the file did not change meanwhile, classify the rows
+    /// against the warehouse and apply them, record and verify the load, commit. (About a
+    /// hundred lines: each stage is one call, and the early returns — a re-load, a refused
+    /// file — stay here, so that one place shows every way a file can end.)
     ///
     /// # Errors
     /// A [`FileError`] for bad input (nothing changed), anything else for warehouse failures.
@@ -255,69 +259,12 @@ impl<'a> Loader<'a> {
         let bytes = std::fs::metadata(path)
             .map_err(|e| FileError::io(path, e))?
             .len();
-        // A file of a size the ledger already knows may be a re-load: hash it first, so a
-        // folder given again is recognised without reading its files through. Any other
-        // file is hashed on a thread of its own while it loads (the same bytes under
-        // another name are still caught, before anything is recorded).
-        let seen_size: bool = self.conn.query_row(
-            "select count(*) > 0 from load_ledger where file_bytes = ?",
-            params![bytes as i64],
-            |r| r.get(0),
-        )?;
-        let hashing = if seen_size && !self.opts.force {
-            let (sha, bytes) = hash_file(path)?;
-            if let Some(load_id) = earlier_load(&self.conn, &sha)? {
-                return Ok(Outcome::AlreadyLoaded {
-                    path: path.into(),
-                    load_id,
-                });
-            }
-            Hashing::Done(sha, bytes)
-        } else {
-            let owned = path.to_path_buf();
-            Hashing::Running(std::thread::spawn(move || hash_file(&owned)))
+        let hashing = match self.start_hashing(path, bytes)? {
+            Ok(hashing) => hashing,
+            Err(load_id) => return Ok(already(path, load_id)),
         };
-        let (kind, head) = source::sniff(path)?;
-        let bar = self.progress_bar(path, bytes);
-        let mut streams: Vec<(Option<String>, Rows)> = Vec::new();
-        let mut encoding = None;
-        match kind {
-            FileKind::Csv => {
-                let enc = source::detect_encoding(path, &head, self.opts.encoding)?;
-                encoding = Some(enc.name().to_string());
-                streams.push((None, Rows::csv(path, enc, &head, bar.clone())?));
-            }
-            FileKind::Xlsx | FileKind::Xls => {
-                let sheets = source::workbook_sheets(path, kind)?;
-                if let Some(b) = &bar {
-                    // A workbook is read whole first; its progress counts rows.
-                    b.set_length(sheets.iter().map(|s| s.1.len() as u64).sum());
-                    b.set_style(progress_style(
-                        "{prefix} [{bar:30}] {pos}/{len} rows {elapsed}",
-                    ));
-                }
-                for (name, rows) in sheets {
-                    streams.push((
-                        Some(name),
-                        Rows::Sheet {
-                            rows: rows.into_iter(),
-                        },
-                    ));
-                }
-            }
-        }
-
-        let aliases = Aliases::new(&self.reference);
+        let opened = Opened::open(path, self.opts.encoding, self.progress_bar(path, bytes))?;
         let now = Utc::now().with_timezone(&self.ws.config.tz()).naive_local();
-        let mut rejections: Vec<Rejection> = Vec::new();
-        let mut rows_read = 0u64;
-        let mut accepted = 0u64;
-        let mut blank_rows = 0u64;
-        let mut latest_event: Option<NaiveDateTime> = None;
-        let mut ignored_columns = Vec::new();
-        let mut sheets = Vec::new();
-        let mut header_error = None;
-
         // The extract's moment: given, else from the file name, else (known only once the
         // file is read) its latest event.
         let known_as_of = match (self.opts.as_of, as_of_from_name(path)) {
@@ -325,310 +272,118 @@ impl<'a> Loader<'a> {
             (None, Some(t)) => Some((t, "file name")),
             (None, None) => None,
         };
-
         let tx = self.conn.transaction()?;
-        let load_id: i32 = tx.query_row(
-            "select coalesce(max(load_id), 0) + 1 from load_ledger",
-            [],
-            |r| r.get(0),
-        )?;
+        let load_id: i32 = tx.query_row(sql::LOAD_NEXT_ID.text, [], |r| r.get(0))?;
         let stamp = stage::Stamp {
             load_id,
             as_of: known_as_of.map(|(t, _)| t),
         };
-        {
-            // Rows are appended to a temporary table (cheap: in memory, uncompressed) while
-            // the workers go on, then moved into `appeals` in one parallel statement.
-            sql::run(&tx, sql::LOAD_STAGE, &[])?;
-            let mut appender = tx.appender_to_catalog_and_db("stg_rows", "temp", "main")?;
-            for (sheet, mut rows) in streams {
-                // Find the header row among the first rows.
-                let mut preamble = Vec::new();
-                let mut header = None;
-                while preamble.len() < HEADER_SEARCH_ROWS {
-                    let Some(r) = rows.next_row()? else { break };
-                    if aliases.score(&r.to_cells()) >= 3 {
-                        header = Some(r);
-                        break;
-                    }
-                    preamble.push(r);
-                }
-                let Some(header) = header else {
-                    let seen = preamble.iter().find(|r| !r.is_blank());
-                    let hint = seen
-                        .map(|r| aliases.suggestions(&r.to_cells()))
-                        .unwrap_or_default();
-                    let e = FileError::NoHeader {
-                        path: path.into(),
-                        sheet: sheet.clone(),
-                        searched: HEADER_SEARCH_ROWS,
-                        hint,
-                    };
-                    match &sheet {
-                        // A workbook's extra sheets (notes, pivots) are skipped, not fatal.
-                        Some(name) => {
-                            sheets.push(format!("{name} (skipped: no header row)"));
-                            if header_error.is_none() {
-                                header_error = Some(e);
-                            }
-                            continue;
-                        }
-                        None => return Err(e.into()),
-                    }
-                };
-                let map = aliases.map(path, sheet.as_deref(), header.number, &header.to_cells())?;
-                ignored_columns.extend(map.ignored.iter().cloned());
-                if let Some(name) = &sheet {
-                    sheets.push(name.clone());
-                }
-                let parser = RowParser {
-                    map: &map,
-                    reference: &self.reference,
-                    key: &self.key,
-                    max_text_chars: self.ws.config.ingest.max_text_chars,
-                    earliest: self.ws.config.ingest.earliest_date,
-                    latest: now + chrono::Duration::days(1),
-                };
-                pipeline::run(&mut rows, &parser, stamp, |parsed| {
-                    blank_rows += parsed.blank;
-                    rows_read += parsed.rows;
-                    if let (Some(b), true) = (&bar, kind.is_workbook()) {
-                        b.set_position(rows_read + blank_rows);
-                    }
-                    rejections.extend(parsed.rejections);
-                    latest_event = latest_event.max(parsed.latest_event);
-                    accepted += parsed.accepted;
-                    if let Some(batch) = parsed.batch {
-                        appender.append_record_batch(batch)?;
-                    }
-                    Ok(())
-                })?;
-                if let Some(b) = &bar {
-                    b.set_position(b.length().unwrap_or(0));
-                }
-            }
-            appender.flush()?;
-        }
-        if let Some(b) = &bar {
-            b.finish_and_clear();
-        }
+        let parts = Parts {
+            reference: &self.reference,
+            key: &self.key,
+            config: &self.ws.config,
+            now,
+        };
+        let (kind, encoding) = (opened.kind, opened.encoding.clone());
+        let staged = stage_file(&tx, path, opened, &parts, stamp)?;
         tracing::info!(
             seconds = started.elapsed().as_secs_f64(),
-            rows_read,
+            rows_read = staged.rows_read,
             "read, checked and staged"
         );
-        // Fault injection for the tests: the file grows while it loads, as a copy in progress does.
-        if crate::fault("grow-during-load") {
-            use std::io::Write;
-            let mut f = std::fs::OpenOptions::new().append(true).open(path)?;
-            f.write_all(b"\n")?;
-        }
-        let (sha256, hashed) = match hashing {
-            Hashing::Done(sha, hashed) => (sha, hashed),
-            Hashing::Running(thread) => thread
-                .join()
-                .map_err(|_| anyhow::anyhow!("the hashing thread failed"))??,
-        };
-        // A file still being copied in would load as a prefix of itself: what was read must be
-        // the whole file, and the file must be as it was when the load began.
-        let now_bytes = std::fs::metadata(path)
-            .map_err(|e| FileError::io(path, e))?
-            .len();
-        if hashed != bytes || now_bytes != bytes {
-            drop(tx);
-            return Err(FileError::Changed {
-                path: path.into(),
-                before: bytes,
-                after: if hashed != bytes { hashed } else { now_bytes },
-            }
-            .into());
-        }
+        let sha256 = whole_file(path, bytes, hashing)?;
         if !self.opts.force {
             if let Some(load_id) = earlier_load(&tx, &sha256)? {
-                drop(tx);
-                return Ok(Outcome::AlreadyLoaded {
-                    path: path.into(),
-                    load_id,
-                });
+                return Ok(already(path, load_id));
             }
         }
-        // Sheets are read one after the other; the clerk reads rejects in row order.
-        rejections.sort_by_key(|r| r.row);
-        if rows_read == 0 {
-            drop(tx);
-            return Err(match header_error {
-                Some(e) if sheets.iter().all(|s| s.contains("skipped")) => e.into(),
-                _ => FileError::NoRows { path: path.into() }.into(),
-            });
+        if staged.rows_read == 0 {
+            return Err(staged.no_rows(path));
         }
-        if accepted == 0 {
-            drop(tx);
-            let name = file_name(path);
-            let rows = rejections
-                .iter()
-                .map(|r| {
-                    (
-                        name.clone(),
-                        r.row as i64,
-                        r.column.clone(),
-                        r.reason.clone(),
-                        r.values.clone(),
-                    )
-                })
-                .collect();
-            return Err(self.refuse_all(path, &sha256, rows_read, rows)?.into());
-        }
-
-        let (as_of, as_of_source) = match known_as_of {
-            Some((t, source)) => (t, source.to_string()),
-            None => {
-                let t = latest_event.unwrap_or(now);
-                // Rows without an update time of their own stand for the extract's moment.
-                tx.execute(
-                    "update stg_rows set state_at = cast(? as timestamp) where updated_at is null",
-                    params![t.to_string()],
-                )?;
-                (t, "latest time in the file".to_string())
-            }
-        };
-
-        // Every accepted row goes into `appeals`, stamped with this load's id, visible to
-        // nobody until the commit; classify.sql decides and apply.sql deletes the ones that
-        // lose. Most rows of most extracts stay, so the data is written once.
-        tx.execute_batch("insert into appeals select * from stg_rows; drop table stg_rows")?;
-
-        // The window functions that sort out repeated tickets are only needed when a ticket
-        // is repeated; most extracts have one row per ticket.
-        let repeated: i64 = tx.query_row(
-            "select count(*) - count(distinct ticket_id) from appeals where load_id = ?",
-            params![load_id],
-            |r| r.get(0),
-        )?;
-        let classify = if repeated > 0 {
-            sql::LOAD_CLASSIFY
-        } else {
-            sql::LOAD_CLASSIFY_UNIQUE
-        };
-        sql::run(&tx, classify, &[&load_id])?;
-        let counts: [i64; 6] = tx.query_row(sql::LOAD_COUNTS.text, [], |r| {
-            Ok([
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ])
-        })?;
-        let [inserted, updated, unchanged, stale, superseded, conflicts] = counts.map(|c| c as u64);
-        tracing::info!(seconds = started.elapsed().as_secs_f64(), "classified");
         let name = file_name(path);
-        let id_header = "工单编号".to_string();
-        sql::run(
-            &tx,
-            sql::LOAD_CONFLICT_REJECTS,
-            &[&load_id, &name, &id_header],
-        )?;
-        {
-            let mut a = tx.appender("load_rejects")?;
-            for r in &rejections {
-                a.append_row(params![
-                    load_id,
-                    name,
-                    r.row as i64,
-                    r.column,
-                    r.reason,
-                    r.values
-                ])?;
-            }
+        if staged.accepted == 0 {
+            drop(tx);
+            let rows = staged.reject_rows(&name);
+            return Err(self
+                .refuse_all(path, &sha256, staged.rows_read, rows)?
+                .into());
         }
-        let months: Vec<String> = {
-            let mut stmt = tx.prepare(
-                "select distinct strftime(accepted_at, '%Y-%m') from stg_actions where action in ('insert', 'update') order by 1",
-            )?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let rejected = rejections.len() as u64 + conflicts;
-        if rejected == rows_read {
+        let (as_of, as_of_source) =
+            settle_as_of(&tx, known_as_of, staged.latest_event.unwrap_or(now))?;
+        let counts = classify(&tx, load_id)?;
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "classified");
+        record_rejects(&tx, load_id, &name, &staged.rejections)?;
+        let months = changed_months(&tx)?;
+        let rejected = staged.rejections.len() as u64 + counts.conflicts;
+        if rejected == staged.rows_read {
             // Every row failed (here: conflicting duplicates): refuse the file as a whole.
             let rows = rejects_of(&tx, load_id)?;
             drop(tx);
-            return Err(self.refuse_all(path, &sha256, rows_read, rows)?.into());
+            return Err(self
+                .refuse_all(path, &sha256, staged.rows_read, rows)?
+                .into());
         }
         sql::run(&tx, sql::LOAD_APPLY, &[&load_id])?;
-        if rows_read != inserted + updated + unchanged + rejected {
-            anyhow::bail!(
-                "internal error: {} rows read but {} accounted for; nothing was loaded",
-                rows_read,
-                inserted + updated + unchanged + rejected
-            );
-        }
-        let months_list = format!(
-            "[{}]",
-            months
-                .iter()
-                .map(|m| m.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        tx.execute(
-            sql::LOAD_LEDGER.text,
-            params![
-                load_id,
-                name,
-                path.display().to_string(),
-                sha256,
-                bytes as i64,
-                kind.name(),
-                encoding,
-                as_of.to_string(),
-                as_of_source,
-                rows_read as i64,
-                inserted as i64,
-                updated as i64,
-                unchanged as i64,
-                rejected as i64,
-                months_list,
-                started_at.to_rfc3339(),
-                Utc::now().to_rfc3339(),
-                crate::VERSION,
-                crate::migrate::latest(),
-            ],
-        )
-        .context("writing the load ledger (sql/load/ledger.sql)")?;
-        tx.execute_batch("drop table if exists stg_actions")?;
+        counts.check_accounting(staged.rows_read, rejected)?;
+        let summary = LoadSummary {
+            load_id,
+            path: path.into(),
+            sha256,
+            format: kind.name().into(),
+            encoding,
+            as_of,
+            as_of_source,
+            rows_read: staged.rows_read,
+            inserted: counts.inserted,
+            updated: counts.updated,
+            unchanged: counts.unchanged,
+            stale: counts.stale,
+            superseded: counts.superseded,
+            rejected,
+            blank_rows: staged.blank_rows,
+            months,
+            ignored_columns: staged.ignored_columns,
+            sheets: staged.sheets,
+            rejects_csv: None,
+            seconds: 0.0,
+        };
+        write_ledger(&tx, &summary, bytes, started_at)?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "applied");
         // The masking is verified on what was written, before anything is committed.
         crate::check::verify_load(&tx, i64::from(load_id))?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "verified");
         tx.commit().context("committing the load")?;
         tracing::info!(seconds = started.elapsed().as_secs_f64(), "committed");
-
         let mut summary = LoadSummary {
-            load_id,
-            path: path.into(),
-            sha256: sha256.clone(),
-            format: kind.name().into(),
-            encoding,
-            as_of,
-            as_of_source,
-            rows_read,
-            inserted,
-            updated,
-            unchanged,
-            stale,
-            superseded,
-            rejected,
-            blank_rows,
-            months,
-            ignored_columns,
-            sheets,
-            rejects_csv: None,
             seconds: started.elapsed().as_secs_f64(),
+            ..summary
         };
         self.write_load_record(&mut summary)?;
         Ok(Outcome::Loaded(Box::new(summary)))
+    }
+
+    /// Starts hashing the file: a file of a size the ledger already knows may be a re-load,
+    /// so it is hashed first and a folder given again is recognised without reading its files
+    /// through (`Err(load_id)` of the earlier load). Any other file is hashed on a thread of
+    /// its own while it loads (the same bytes under another name are still caught, before
+    /// anything is recorded).
+    fn start_hashing(&self, path: &Path, bytes: u64) -> Result<Result<Hashing, i32>> {
+        let seen_size: bool =
+            self.conn
+                .query_row(sql::LOAD_SEEN_SIZE.text, params![bytes as i64], |r| {
+                    r.get(0)
+                })?;
+        if seen_size && !self.opts.force {
+            let (sha, bytes) = hash_file(path)?;
+            if let Some(load_id) = earlier_load(&self.conn, &sha)? {
+                return Ok(Err(load_id));
+            }
+            return Ok(Ok(Hashing::Done(sha, bytes)));
+        }
+        let owned = path.to_path_buf();
+        Ok(Ok(Hashing::Running(std::thread::spawn(move || {
+            hash_file(&owned)
+        }))))
     }
 
     /// Writes the rejects of a file none of whose rows can be loaded to
@@ -710,6 +465,393 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| path.display().to_string())
 }
 
+fn already(path: &Path, load_id: i32) -> Outcome {
+    Outcome::AlreadyLoaded {
+        path: path.into(),
+        load_id,
+    }
+}
+
+/// A file opened for reading: its kind, its CSV encoding, its streams of rows (one per sheet
+/// of a workbook) and its progress bar.
+struct Opened {
+    kind: FileKind,
+    encoding: Option<String>,
+    streams: Vec<(Option<String>, Rows)>,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Opened {
+    /// Sniffs what the file is and opens it.
+    fn open(
+        path: &Path,
+        choice: EncodingChoice,
+        bar: Option<indicatif::ProgressBar>,
+    ) -> Result<Opened> {
+        let (kind, head) = source::sniff(path)?;
+        let mut streams: Vec<(Option<String>, Rows)> = Vec::new();
+        let mut encoding = None;
+        match kind {
+            FileKind::Csv => {
+                let enc = source::detect_encoding(path, &head, choice)?;
+                encoding = Some(enc.name().to_string());
+                streams.push((None, Rows::csv(path, enc, &head, bar.clone())?));
+            }
+            FileKind::Xlsx | FileKind::Xls => {
+                let sheets = source::workbook_sheets(path, kind)?;
+                if let Some(b) = &bar {
+                    // A workbook is read whole first; its progress counts rows.
+                    b.set_length(sheets.iter().map(|s| s.1.len() as u64).sum());
+                    b.set_style(progress_style(
+                        "{prefix} [{bar:30}] {pos}/{len} rows {elapsed}",
+                    ));
+                }
+                for (name, rows) in sheets {
+                    streams.push((
+                        Some(name),
+                        Rows::Sheet {
+                            rows: rows.into_iter(),
+                        },
+                    ));
+                }
+            }
+        }
+        Ok(Opened {
+            kind,
+            encoding,
+            streams,
+            bar,
+        })
+    }
+}
+
+/// What checking a row needs besides the row: the reference data, the masking key, the
+/// rules, and the moment (no event may lie more than a day after it).
+struct Parts<'a> {
+    reference: &'a Reference,
+    key: &'a MaskKey,
+    config: &'a crate::config::Config,
+    now: NaiveDateTime,
+}
+
+/// What staging a file found.
+#[derive(Default)]
+struct Staged {
+    rows_read: u64,
+    accepted: u64,
+    blank_rows: u64,
+    latest_event: Option<NaiveDateTime>,
+    /// In row order.
+    rejections: Vec<Rejection>,
+    ignored_columns: Vec<String>,
+    sheets: Vec<String>,
+    /// A sheet without a header row, reported when no sheet had one.
+    header_error: Option<FileError>,
+}
+
+impl Staged {
+    /// Why a file without a single row is refused.
+    fn no_rows(self, path: &Path) -> anyhow::Error {
+        match self.header_error {
+            Some(e) if self.sheets.iter().all(|s| s.contains("skipped")) => e.into(),
+            _ => FileError::NoRows { path: path.into() }.into(),
+        }
+    }
+
+    /// The rejected rows, for the rejects CSV of a refused file.
+    fn reject_rows(&self, name: &str) -> Vec<RejectRow> {
+        self.rejections
+            .iter()
+            .map(|r| {
+                (
+                    name.to_string(),
+                    r.row as i64,
+                    r.column.clone(),
+                    r.reason.clone(),
+                    r.values.clone(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// Reads every stream of the file: finds its header, maps its columns, and checks, masks
+/// and appends its rows to the staging table (in memory, uncompressed) while the workers go
+/// on; they are moved into `appeals` later in one parallel statement.
+fn stage_file(
+    tx: &Connection,
+    path: &Path,
+    opened: Opened,
+    parts: &Parts<'_>,
+    stamp: stage::Stamp,
+) -> Result<Staged> {
+    let Opened {
+        kind, streams, bar, ..
+    } = opened;
+    let aliases = Aliases::new(parts.reference);
+    let mut staged = Staged::default();
+    sql::run(tx, sql::LOAD_STAGE, &[])?;
+    let mut appender = tx.appender_to_catalog_and_db("stg_rows", "temp", "main")?;
+    for (sheet, mut rows) in streams {
+        let Some(header) = find_header(&aliases, path, &sheet, &mut rows, &mut staged)? else {
+            continue;
+        };
+        let map = aliases.map(path, sheet.as_deref(), header.number, &header.to_cells())?;
+        staged.ignored_columns.extend(map.ignored.iter().cloned());
+        if let Some(name) = &sheet {
+            staged.sheets.push(name.clone());
+        }
+        let parser = RowParser {
+            map: &map,
+            reference: parts.reference,
+            key: parts.key,
+            max_text_chars: parts.config.ingest.max_text_chars,
+            earliest: parts.config.ingest.earliest_date,
+            latest: parts.now + chrono::Duration::days(1),
+        };
+        pipeline::run(&mut rows, &parser, stamp, |parsed| {
+            staged.blank_rows += parsed.blank;
+            staged.rows_read += parsed.rows;
+            if let (Some(b), true) = (&bar, kind.is_workbook()) {
+                b.set_position(staged.rows_read + staged.blank_rows);
+            }
+            staged.rejections.extend(parsed.rejections);
+            staged.latest_event = staged.latest_event.max(parsed.latest_event);
+            staged.accepted += parsed.accepted;
+            if let Some(batch) = parsed.batch {
+                appender.append_record_batch(batch)?;
+            }
+            Ok(())
+        })?;
+        if let Some(b) = &bar {
+            b.set_position(b.length().unwrap_or(0));
+        }
+    }
+    appender.flush()?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    // Sheets are read one after the other; the clerk reads rejects in row order.
+    staged.rejections.sort_by_key(|r| r.row);
+    Ok(staged)
+}
+
+/// The header row among the first rows of a stream. A workbook's sheet without one (notes,
+/// pivots) is skipped and noted in `staged` (`None`); a CSV file without one is refused.
+fn find_header(
+    aliases: &Aliases,
+    path: &Path,
+    sheet: &Option<String>,
+    rows: &mut Rows,
+    staged: &mut Staged,
+) -> Result<Option<source::RawRow>> {
+    let mut preamble = Vec::new();
+    while preamble.len() < HEADER_SEARCH_ROWS {
+        let Some(r) = rows.next_row()? else { break };
+        if aliases.score(&r.to_cells()) >= 3 {
+            return Ok(Some(r));
+        }
+        preamble.push(r);
+    }
+    let seen = preamble.iter().find(|r| !r.is_blank());
+    let hint = seen
+        .map(|r| aliases.suggestions(&r.to_cells()))
+        .unwrap_or_default();
+    let e = FileError::NoHeader {
+        path: path.into(),
+        sheet: sheet.clone(),
+        searched: HEADER_SEARCH_ROWS,
+        hint,
+    };
+    match sheet {
+        Some(name) => {
+            staged
+                .sheets
+                .push(format!("{name} (skipped: no header row)"));
+            if staged.header_error.is_none() {
+                staged.header_error = Some(e);
+            }
+            Ok(None)
+        }
+        None => Err(e.into()),
+    }
+}
+
+/// The file's SHA-256, once it is sure that what was read is the whole file and the file is
+/// as it was when the load began (a file still being copied in would load as a prefix of
+/// itself).
+fn whole_file(path: &Path, bytes: u64, hashing: Hashing) -> Result<String> {
+    // Fault injection for the tests: the file grows while it loads, as a copy in progress does.
+    if crate::fault("grow-during-load") {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new().append(true).open(path)?;
+        f.write_all(b"\n")?;
+    }
+    let (sha256, hashed) = match hashing {
+        Hashing::Done(sha, hashed) => (sha, hashed),
+        Hashing::Running(thread) => thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the hashing thread failed"))??,
+    };
+    let now_bytes = std::fs::metadata(path)
+        .map_err(|e| FileError::io(path, e))?
+        .len();
+    if hashed != bytes || now_bytes != bytes {
+        return Err(FileError::Changed {
+            path: path.into(),
+            before: bytes,
+            after: if hashed != bytes { hashed } else { now_bytes },
+        }
+        .into());
+    }
+    Ok(sha256)
+}
+
+/// The extract's moment and where it came from: the one known before reading (the option,
+/// the file name), else `latest`, the file's latest event, which then also stands for the
+/// moment of the rows without an update time of their own.
+fn settle_as_of(
+    tx: &Connection,
+    known: Option<(NaiveDateTime, &str)>,
+    latest: NaiveDateTime,
+) -> Result<(NaiveDateTime, String)> {
+    if let Some((t, source)) = known {
+        return Ok((t, source.to_string()));
+    }
+    tx.execute(sql::LOAD_STATE_AT.text, params![latest.to_string()])?;
+    Ok((latest, "latest time in the file".to_string()))
+}
+
+/// What classify.sql decided for the staged rows of a load.
+struct Counts {
+    inserted: u64,
+    updated: u64,
+    unchanged: u64,
+    stale: u64,
+    superseded: u64,
+    conflicts: u64,
+}
+
+impl Counts {
+    /// Fails (and so nothing is loaded) unless every row read is accounted for.
+    fn check_accounting(&self, rows_read: u64, rejected: u64) -> Result<()> {
+        let accounted = self.inserted + self.updated + self.unchanged + rejected;
+        if rows_read != accounted {
+            anyhow::bail!(
+                "internal error: {rows_read} rows read but {accounted} accounted for; nothing \
+                 was loaded"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Moves the staged rows into `appeals` and decides what happens to each (classify.sql).
+fn classify(tx: &Connection, load_id: i32) -> Result<Counts> {
+    // Most rows of most extracts stay, so the data is written once.
+    tx.execute_batch(sql::LOAD_INSERT_STAGED.text)?;
+    // The window functions that sort out repeated tickets are only needed when a ticket
+    // is repeated; most extracts have one row per ticket.
+    let repeated: i64 = tx.query_row(sql::LOAD_REPEATED.text, params![load_id], |r| r.get(0))?;
+    let classify = if repeated > 0 {
+        sql::LOAD_CLASSIFY
+    } else {
+        sql::LOAD_CLASSIFY_UNIQUE
+    };
+    sql::run(tx, classify, &[&load_id])?;
+    let counts: [i64; 6] = tx.query_row(sql::LOAD_COUNTS.text, [], |r| {
+        Ok([
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ])
+    })?;
+    let [inserted, updated, unchanged, stale, superseded, conflicts] = counts.map(|c| c as u64);
+    Ok(Counts {
+        inserted,
+        updated,
+        unchanged,
+        stale,
+        superseded,
+        conflicts,
+    })
+}
+
+/// Records the load's rejected rows: conflicting duplicates, then the rows that failed their
+/// checks.
+fn record_rejects(
+    tx: &Connection,
+    load_id: i32,
+    name: &str,
+    rejections: &[Rejection],
+) -> Result<()> {
+    let id_header = "工单编号".to_string();
+    sql::run(
+        tx,
+        sql::LOAD_CONFLICT_REJECTS,
+        &[&load_id, &name, &id_header],
+    )?;
+    let mut a = tx.appender("load_rejects")?;
+    for r in rejections {
+        a.append_row(params![
+            load_id,
+            name,
+            r.row as i64,
+            r.column,
+            r.reason,
+            r.values
+        ])?;
+    }
+    Ok(())
+}
+
+/// The months whose appeals the load inserts or updates (the lake partitions it owes).
+fn changed_months(tx: &Connection) -> Result<Vec<String>> {
+    let mut stmt = tx.prepare(sql::LOAD_CHANGED_MONTHS.text)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The load ledger's row of the load (sql/load/ledger.sql).
+fn write_ledger(
+    tx: &Connection,
+    s: &LoadSummary,
+    bytes: u64,
+    started_at: chrono::DateTime<Utc>,
+) -> Result<()> {
+    let months_list = format!("[{}]", s.months.join(", "));
+    tx.execute(
+        sql::LOAD_LEDGER.text,
+        params![
+            s.load_id,
+            file_name(&s.path),
+            s.path.display().to_string(),
+            s.sha256,
+            bytes as i64,
+            s.format,
+            s.encoding,
+            s.as_of.to_string(),
+            s.as_of_source,
+            s.rows_read as i64,
+            s.inserted as i64,
+            s.updated as i64,
+            s.unchanged as i64,
+            s.rejected as i64,
+            months_list,
+            started_at.to_rfc3339(),
+            Utc::now().to_rfc3339(),
+            crate::VERSION,
+            crate::migrate::latest(),
+        ],
+    )
+    .context("writing the load ledger (sql/load/ledger.sql)")?;
+    tx.execute_batch("drop table if exists stg_actions")?;
+    Ok(())
+}
+
 /// SHA-256 and size of a file.
 fn hash_file(path: &Path) -> Result<(String, u64)> {
     Ok(crate::fsutil::sha256_file(path).map_err(|e| FileError::io(path, e))?)
@@ -739,11 +881,7 @@ pub fn as_of_from_name(path: &Path) -> Option<NaiveDateTime> {
 
 /// The first load of a file with these bytes, if any.
 fn earlier_load(conn: &Connection, sha256: &str) -> Result<Option<i32>> {
-    Ok(conn.query_row(
-        "select min(load_id) from load_ledger where file_sha256 = ?",
-        params![sha256],
-        |r| r.get(0),
-    )?)
+    Ok(conn.query_row(crate::sql::LOAD_EARLIER.text, params![sha256], |r| r.get(0))?)
 }
 
 /// A file's SHA-256: known before the load, or being computed beside it.
@@ -757,10 +895,7 @@ type RejectRow = (String, i64, Option<String>, String, String);
 
 /// The rejected rows of one load, in file order.
 fn rejects_of(conn: &Connection, load_id: i32) -> Result<Vec<RejectRow>> {
-    let mut stmt = conn.prepare(
-        "select file_name, row_number, column_name, reason, row_values \
-         from load_rejects where load_id = ? order by row_number",
-    )?;
+    let mut stmt = conn.prepare(crate::sql::LOAD_REJECTS.text)?;
     let rows = stmt
         .query_map(params![load_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))

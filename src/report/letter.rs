@@ -9,6 +9,7 @@ use duckdb::{Connection, OptionalExt};
 use serde::Serialize;
 
 use crate::config::Workspace;
+use crate::sql;
 
 /// The kinds of letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -70,10 +71,8 @@ fn chinese_date(d: NaiveDate) -> String {
 fn add_workdays(conn: &Connection, from: NaiveDate, n: u32) -> Result<NaiveDate> {
     let d: Option<String> = conn
         .query_row(
-            "select cast(w2.date as varchar) from dim_workday as w1 \
-             join dim_workday as w2 on w2.workday_seq = w1.workday_seq + ? and w2.is_workday \
-             where w1.date = cast(? as date)",
-            duckdb::params![n, from.to_string()],
+            sql::REPORT_ADD_WORKDAYS.text,
+            duckdb::params![from.to_string(), n],
             |r| r.get(0),
         )
         .optional()?;
@@ -81,6 +80,69 @@ fn add_workdays(conn: &Connection, from: NaiveDate, n: u32) -> Result<NaiveDate>
         format!("{from} plus {n} working days is beyond the holiday calendar (data/reference/holidays.csv)")
     })?;
     Ok(NaiveDate::parse_from_str(&d, "%Y-%m-%d")?)
+}
+
+/// What a letter says of its appeal (sql/report/letter_appeal.sql).
+struct Appeal {
+    accepted: String,
+    department: Option<String>,
+    region: String,
+    category: Option<String>,
+    title: Option<String>,
+    content: Option<String>,
+    status: String,
+    major: Option<String>,
+    recurrence: bool,
+    recurrence_of: Option<String>,
+}
+
+impl Appeal {
+    /// The enforcement-related appeal `ticket`, if the warehouse has it.
+    fn find(conn: &Connection, ticket: &str) -> Result<Option<Appeal>> {
+        Ok(conn
+            .query_row(sql::REPORT_LETTER_APPEAL.text, [ticket], |r| {
+                Ok(Appeal {
+                    accepted: r.get(0)?,
+                    department: r.get(1)?,
+                    region: r.get(2)?,
+                    category: r.get(3)?,
+                    title: r.get(4)?,
+                    content: r.get(5)?,
+                    status: r.get(6)?,
+                    major: r.get(7)?,
+                    recurrence: r.get(8)?,
+                    recurrence_of: r.get(9)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// The paragraphs of 一、基本情况.
+    fn facts(&self, ticket: &str) -> Vec<String> {
+        let mut facts = vec![format!(
+            "工单编号{ticket}，{}受理，所属区县{}，诉求分类“{}”，办理状态“{}”。",
+            self.accepted,
+            self.region,
+            self.category.as_deref().unwrap_or("未分类"),
+            self.status
+        )];
+        if let Some(t) = &self.title {
+            facts.push(format!("诉求标题：{t}"));
+        }
+        if let Some(c) = &self.content {
+            facts.push(format!("诉求内容（已脱敏）：{c}"));
+        }
+        if let Some(k) = &self.major {
+            facts.push(format!("诉求反映“{k}”等重大情形。"));
+        }
+        if self.recurrence {
+            facts.push(format!(
+                "同一地址同类问题在前次工单（{}）办结后90日内再次被反映，属屡次不改情形。",
+                self.recurrence_of.as_deref().unwrap_or_default()
+            ));
+        }
+        facts
+    }
 }
 
 /// Gathers a letter's data for one appeal.
@@ -96,66 +158,16 @@ pub fn letter_data(
     date: Option<NaiveDate>,
 ) -> Result<LetterData> {
     let r = &ws.config.report;
-    type Row = (
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-        bool,
-        Option<String>,
-    );
-    let row: Option<Row> = conn
-        .query_row(
-            "select strftime(f.accepted_at, '%Y年%m月%d日 %H:%M'), f.department, f.region_name, \
-             f.category, a.title, a.content, f.status, f.major_keyword, f.is_recurrence, \
-             f.recurrence_of \
-             from fct_enforcement_appeals as f join appeals as a using (ticket_id) \
-             where f.ticket_id = ?",
-            [ticket],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((
-        accepted,
-        department,
-        region,
-        category,
-        title,
-        content,
-        status,
-        major,
-        recur,
-        recur_of,
-    )) = row
-    else {
+    let Some(appeal) = Appeal::find(conn, ticket)? else {
         bail!(
             "{ticket:?} is not an enforcement-related appeal in the warehouse; \
              `rexian analyse supervision --period …` lists the key items"
         );
     };
-    let (as_of, ledger): (String, String) = conn.query_row(
-        "select cast(cast(max(as_of) as date) as varchar), \
-         coalesce(string_agg(file_sha256, ',' order by load_id), '') from load_ledger",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (as_of, ledger, rules): (String, String, String) =
+        conn.query_row(sql::REPORT_LETTER_PROVENANCE.text, [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     let date = match date {
         Some(d) => d,
         None => NaiveDate::parse_from_str(&as_of, "%Y-%m-%d")?,
@@ -166,34 +178,10 @@ pub fn letter_data(
     };
     let deadline = add_workdays(conn, date, days)?;
     let number = format!("{prefix}〔{}〕{number}号", date.year());
-    let department = department.unwrap_or_else(|| format!("{region}人民政府"));
-    let mut facts = vec![format!(
-        "工单编号{ticket}，{accepted}受理，所属区县{region}，诉求分类“{}”，办理状态“{status}”。",
-        category.unwrap_or_else(|| "未分类".into())
-    )];
-    if let Some(t) = title {
-        facts.push(format!("诉求标题：{t}"));
-    }
-    if let Some(c) = content {
-        facts.push(format!("诉求内容（已脱敏）：{c}"));
-    }
-    if let Some(k) = major {
-        facts.push(format!("诉求反映“{k}”等重大情形。"));
-    }
-    if recur {
-        facts.push(format!(
-            "同一地址同类问题在前次工单（{}）办结后90日内再次被反映，属屡次不改情形。",
-            recur_of.unwrap_or_default()
-        ));
-    }
-    let rules: String = conn
-        .query_row(
-            "select value from cfg_param where key = 'rules_version'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or_default();
+    let facts = appeal.facts(ticket);
+    let department = appeal
+        .department
+        .unwrap_or_else(|| format!("{}人民政府", appeal.region));
     let ledger_hash = {
         use sha2::{Digest, Sha256};
         hex::encode(Sha256::digest(ledger.as_bytes()))[..16].to_string()

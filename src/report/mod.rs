@@ -18,9 +18,11 @@ use sha2::{Digest, Sha256};
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 
-use crate::analyse::{self, Frame, Period};
+use crate::analysis::{self, Frame};
 use crate::config::Workspace;
 use crate::output::display;
+use crate::period::{Period, PeriodKey, PeriodKind};
+use crate::sql;
 
 pub use world::{fonts, require_cjk, ReportWorld, CJK_FAMILIES, TEMPLATES};
 
@@ -136,13 +138,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The period kind it covers (dim_period.period_kind).
-    pub fn period_kind(self) -> &'static str {
+    /// The period kind it covers.
+    pub fn period_kind(self) -> PeriodKind {
         match self {
-            Kind::Monthly => "month",
-            Kind::Quarterly => "quarter",
-            Kind::Annual => "year",
-            Kind::PilotSummary | Kind::All => "pilot_year",
+            Kind::Monthly => PeriodKind::Month,
+            Kind::Quarterly => PeriodKind::Quarter,
+            Kind::Annual => PeriodKind::Year,
+            Kind::PilotSummary | Kind::All => PeriodKind::PilotYear,
         }
     }
 
@@ -165,16 +167,6 @@ impl Kind {
         Words {
             this: this.into(),
             prev: prev.into(),
-        }
-    }
-
-    /// An example of its period, for messages.
-    pub fn example(self) -> &'static str {
-        match self {
-            Kind::Monthly => "2024-03",
-            Kind::Quarterly => "2024Q1",
-            Kind::Annual => "2024",
-            Kind::PilotSummary | Kind::All => "pilot",
         }
     }
 }
@@ -353,63 +345,24 @@ pub fn period_data(
     region: &str,
 ) -> Result<PeriodData> {
     let config = &ws.config;
-    analyse::set_region(conn, region)?;
+    analysis::set_region(conn, region)?;
     let (unit_kind, unit_key) = if region.is_empty() {
         ("city", "全市")
     } else {
         ("region", region)
     };
-    let mut city = Vec::new();
-    let mut volume = (None, None, None);
-    let mut sat = None;
-    let mut on_time = None;
-    {
-        let mut stmt = conn.prepare(
-            "select indicator, indicator_name, unit, value, value_prev, change_prev, value_yoy, \
-             change_yoy from mart_indicator_values where period_key = ? and dim_kind = ? \
-             and dim_key = ? order by sort_order",
-        )?;
-        let rows = stmt.query_map([&period.key, unit_kind, unit_key], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<f64>>(3)?,
-                r.get::<_, Option<f64>>(4)?,
-                r.get::<_, Option<f64>>(5)?,
-                r.get::<_, Option<f64>>(6)?,
-                r.get::<_, Option<f64>>(7)?,
-            ))
-        })?;
-        for row in rows {
-            let (code, name, unit, v, prev, cprev, yoy, cyoy) = row?;
-            match code.as_str() {
-                "volume" => volume = (v, cprev, cyoy),
-                "satisfaction_rate" => sat = v,
-                "on_time_rate" => on_time = v,
-                _ => {}
-            }
-            city.push(vec![
-                name,
-                value_shown(v, &unit),
-                value_shown(prev, &unit),
-                rate_change(cprev, &unit),
-                value_shown(yoy, &unit),
-                rate_change(cyoy, &unit),
-            ]);
-        }
-    }
+    let (city, headline) = unit_indicators(conn, period, unit_kind, unit_key)?;
     // A region's report lists its departments where the city's lists its regions.
     let regions = if region.is_empty() {
-        analyse::indicators(conn, period, "region", "")?
+        analysis::indicators(conn, period, "region", "")?
     } else {
-        analyse::indicators(conn, period, "department", region)?
+        analysis::indicators(conn, period, "department", region)?
     };
     // A monthly report ranks departments on the months ending with its month: one month
     // gives most departments too few callbacks to be ranked at all.
     let basis = ranking_basis(conn, &ws.config, kind, period)?;
     let ranked_period = basis.as_ref().unwrap_or(period);
-    let departments = analyse::indicators(conn, ranked_period, "department", region)?;
+    let departments = analysis::indicators(conn, ranked_period, "department", region)?;
     let ranked = Frame {
         rows: departments
             .rows
@@ -439,10 +392,10 @@ pub fn period_data(
         "保守效能指数",
         "等级",
     ];
-    let grades = analyse::grade_counts(conn, period)?;
-    let hot = analyse::run(conn, config, "hot", period)?;
-    let warnings = analyse::run(conn, config, "warnings", period)?;
-    let supervision = analyse::run(conn, config, "supervision", period)?;
+    let grades = analysis::grade_counts(conn, period)?;
+    let hot = analysis::run(conn, config, "hot", period)?;
+    let warnings = analysis::run(conn, config, "warnings", period)?;
+    let supervision = analysis::run(conn, config, "supervision", period)?;
     let top = hot[0].rows.first();
     let overview = vec![prose::render(
         ws,
@@ -450,58 +403,23 @@ pub fn period_data(
         serde_json::json!({
             "period": period.label,
             "unit": unit_key,
-            "volume": volume.0.map(|v| v.round() as i64),
-            "change_prev": volume.1,
-            "change_yoy": volume.2,
-            "on_time": on_time,
-            "satisfaction": sat,
+            "volume": headline.volume.map(|v| v.round() as i64),
+            "change_prev": headline.volume_prev,
+            "change_yoy": headline.volume_yoy,
+            "on_time": headline.on_time,
+            "satisfaction": headline.satisfaction,
             "top_category": top.and_then(|r| hot[0].col("诉求分类").map(|i| display(&r[i], false))),
             "top_count": top.and_then(|r| hot[0].col("件数").map(|i| display(&r[i], false))),
             "warnings": warnings[0].rows.len(),
         }),
     )?];
-    let mut definitions = Vec::new();
-    let mut labels = Labels::new();
-    {
-        let mut stmt = conn.prepare(
-            "select indicator_name, short_name, formula from stg_indicator order by sort_order",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(vec![r.get::<_, String>(0)?, r.get(1)?, r.get(2)?])
+    let (definitions, labels) = definitions(conn)?;
+    let (ledger, rules): (String, String) =
+        conn.query_row(sql::REPORT_PROVENANCE.text, [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
         })?;
-        for r in rows {
-            let r = r?;
-            labels.insert(r[0].clone(), r[1].clone());
-            definitions.push(r);
-        }
-    }
-    let (ledger, rules): (String, String) = conn.query_row(
-        "select coalesce(string_agg(file_sha256, ',' order by load_id), ''), \
-         (select value from cfg_param where key = 'rules_version') from load_ledger",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
     let pilot_effect = if kind == Kind::PilotSummary {
-        let f = &analyse::run(conn, config, "pilot-effect", period)?[0];
-        Some(PilotEffect {
-            note: prose::render(
-                ws,
-                "pilot_effect",
-                serde_json::json!({
-                    "units": config.pilot.units,
-                    "baseline_start": config.pilot.baseline_start.to_string(),
-                    "baseline_end": config.pilot.baseline_end.to_string(),
-                    "pilot_start": config.pilot.start.to_string(),
-                    "pilot_end": config.pilot.end.to_string(),
-                }),
-            )?,
-            table: {
-                // 试点单位_试点前 → 试点单位·试点前: the column names read as two words.
-                let mut t = Table::from_frame(f, &[]);
-                t.columns = t.columns.iter().map(|c| c.replace('_', "·")).collect();
-                t
-            },
-        })
+        Some(pilot_effect(conn, ws, period)?)
     } else {
         None
     };
@@ -510,14 +428,14 @@ pub fn period_data(
         Kind::Quarterly | Kind::Annual => movement(conn, ws, period)?,
         _ => None,
     };
-    let types = analyse::query(
+    let types = analysis::query(
         conn,
         "诉求类型和来源渠道",
-        analyse::analysis("type_channel")?,
+        analysis::query_text("type_channel")?,
         &[&period.start.to_string(), &period.end.to_string()],
     )?;
     let fields = if region.is_empty() {
-        let f = analyse::indicators(conn, period, "field", "")?;
+        let f = analysis::indicators(conn, period, "field", "")?;
         Some(Table::from_frame_as(
             &f,
             &[
@@ -537,7 +455,7 @@ pub fn period_data(
     } else {
         None
     };
-    let disputes = analyse::run(conn, config, "disputes", period)?;
+    let disputes = analysis::run(conn, config, "disputes", period)?;
     let closing = if kind == Kind::PilotSummary {
         Some(closing(
             conn,
@@ -637,6 +555,105 @@ pub fn period_data(
     })
 }
 
+/// The figures the overview sentence quotes.
+#[derive(Debug, Default)]
+struct Headline {
+    volume: Option<f64>,
+    volume_prev: Option<f64>,
+    volume_yoy: Option<f64>,
+    on_time: Option<f64>,
+    satisfaction: Option<f64>,
+}
+
+/// The rows of 总体情况 (each indicator of the unit with 环比 and 同比, as shown) and the
+/// figures the overview quotes.
+fn unit_indicators(
+    conn: &Connection,
+    period: &Period,
+    unit_kind: &str,
+    unit_key: &str,
+) -> Result<(Vec<Vec<String>>, Headline)> {
+    let mut rows_shown = Vec::new();
+    let mut headline = Headline::default();
+    let mut stmt = conn.prepare(sql::REPORT_UNIT_INDICATORS.text)?;
+    let rows = stmt.query_map(duckdb::params![period.key, unit_kind, unit_key], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<f64>>(3)?,
+            r.get::<_, Option<f64>>(4)?,
+            r.get::<_, Option<f64>>(5)?,
+            r.get::<_, Option<f64>>(6)?,
+            r.get::<_, Option<f64>>(7)?,
+        ))
+    })?;
+    for row in rows {
+        let (code, name, unit, v, prev, cprev, yoy, cyoy) = row?;
+        match code.as_str() {
+            "volume" => {
+                headline.volume = v;
+                headline.volume_prev = cprev;
+                headline.volume_yoy = cyoy;
+            }
+            "satisfaction_rate" => headline.satisfaction = v,
+            "on_time_rate" => headline.on_time = v,
+            _ => {}
+        }
+        rows_shown.push(vec![
+            name,
+            value_shown(v, &unit),
+            value_shown(prev, &unit),
+            rate_change(cprev, &unit),
+            value_shown(yoy, &unit),
+            rate_change(cyoy, &unit),
+        ]);
+    }
+    Ok((rows_shown, headline))
+}
+
+/// The appendix's indicator definitions (name, short name, formula), and the short names
+/// the tables print for each indicator's name.
+fn definitions(conn: &Connection) -> Result<(Vec<Vec<String>>, Labels)> {
+    let mut definitions = Vec::new();
+    let mut labels = Labels::new();
+    let mut stmt = conn.prepare(sql::REPORT_INDICATOR_DEFINITIONS.text)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(vec![r.get::<_, String>(0)?, r.get(1)?, r.get(2)?])
+    })?;
+    for r in rows {
+        let r = r?;
+        labels.insert(r[0].clone(), r[1].clone());
+        definitions.push(r);
+    }
+    Ok((definitions, labels))
+}
+
+/// The pilot summary's 试点成效 section: the difference-in-differences table and its note.
+fn pilot_effect(conn: &Connection, ws: &Workspace, period: &Period) -> Result<PilotEffect> {
+    let config = &ws.config;
+    let f = &analysis::run(conn, config, "pilot-effect", period)?[0];
+    Ok(PilotEffect {
+        note: prose::render(
+            ws,
+            "pilot_effect",
+            serde_json::json!({
+                "units": config.pilot.units,
+                "baseline_start": config.pilot.baseline_start.to_string(),
+                "baseline_end": config.pilot.baseline_end.to_string(),
+                "pilot_start": config.pilot.start.to_string(),
+                "pilot_end": config.pilot.end.to_string(),
+            }),
+        )?,
+        table: {
+            // 试点单位_试点前 → 试点单位·试点前: the column names read as two words.
+            let mut t = Table::from_frame(f, &[]);
+            t.columns = t.columns.iter().map(|c| c.replace('_', "·")).collect();
+            t
+        },
+    })
+}
+
 /// The period a report ranks its departments on when it is not the report's own: for a
 /// monthly report the `[report] ranking_months` ending with its month (`2023-04..2024-03`),
 /// once the warehouse has all of them.
@@ -653,19 +670,14 @@ fn ranking_basis(
     if kind != Kind::Monthly || months <= 1 {
         return Ok(None);
     }
-    let Ok(month) = period.key.parse::<crate::period::YearMonth>() else {
+    let PeriodKey::Month(month) = period.key else {
         return Ok(None);
     };
-    let key = format!("{}..{month}", month.plus(1 - months));
-    let known: i64 = conn.query_row(
-        "select count(*) from dim_period where period_key = ?",
-        [&key],
-        |r| r.get(0),
-    )?;
-    if known == 0 {
-        return Ok(None);
-    }
-    Period::resolve(conn, config, &key).map(Some)
+    let key = PeriodKey::Rolling {
+        first: month.plus(1 - months),
+        last: month,
+    };
+    Period::find(conn, key)
 }
 
 /// The font roles for the templates: each configured chain, with Noto Serif and Sans CJK SC
@@ -749,7 +761,7 @@ fn closing(
             }),
         )?);
     }
-    let focus = &analyse::run(conn, &ws.config, "focus", period)?[0];
+    let focus = &analysis::run(conn, &ws.config, "focus", period)?[0];
     let top = |dim: &str, n: usize| -> Vec<serde_json::Value> {
         focus
             .rows
@@ -801,23 +813,16 @@ fn as_number(v: &duckdb::types::Value) -> Option<f64> {
 /// 排名变动: the departments' ranks now and in the period before, with a sentence naming the
 /// largest moves; `None` when no department is ranked.
 fn movement(conn: &Connection, ws: &Workspace, period: &Period) -> Result<Option<Movement>> {
-    use duckdb::OptionalExt;
-    let f = analyse::query(
+    let f = analysis::query(
         conn,
         "排名变动",
-        analyse::analysis("department_movement")?,
+        analysis::query_text("department_movement")?,
         &[&period.key, &period.prev_key],
     )?;
     if f.rows.is_empty() {
         return Ok(None);
     }
-    let prev_label: Option<String> = conn
-        .query_row(
-            "select period_label from dim_period where period_key = ?",
-            [&period.prev_key],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let prev_label = Period::find(conn, period.prev_key)?.map(|p| p.label);
     let (Some(name), Some(now), Some(before)) =
         (f.col("单位"), f.col("本期排名"), f.col("上期排名"))
     else {
@@ -885,21 +890,20 @@ fn charts(
         *slot = Some(Figure { path, caption });
     };
     let unit = if region.is_empty() { "全市" } else { region };
-    let (dim_kind, dim_key) = if region.is_empty() {
+    let (unit_kind, unit_key) = if region.is_empty() {
         ("city", "全市")
     } else {
         ("region", region)
     };
     // Twelve months up to the period's last month.
-    let last = crate::period::YearMonth::of(period.end.pred_opt().unwrap_or(period.end));
-    let first = last.plus(-11);
-    let trend = analyse::query(
+    let first = period.key.last_month().plus(-11);
+    let trend = analysis::query(
         conn,
         "趋势",
-        analyse::analysis("chart_trend")?,
+        analysis::query_text("chart_trend")?,
         &[
-            &dim_kind,
-            &dim_key,
+            &unit_kind,
+            &unit_key,
             &first.first_day().to_string(),
             &period.end.to_string(),
         ],
@@ -933,10 +937,10 @@ fn charts(
         );
     }
     if region.is_empty() {
-        let fields = analyse::query(
+        let fields = analysis::query(
             conn,
             "领域",
-            analyse::analysis("chart_fields")?,
+            analysis::query_text("chart_fields")?,
             &[&period.key],
         )?;
         let bars: Vec<(String, f64)> = fields
@@ -981,10 +985,10 @@ fn charts(
     }
     if kind == Kind::PilotSummary {
         let c = &ws.config.pilot;
-        let pilot = analyse::query(
+        let pilot = analysis::query(
             conn,
             "试点",
-            analyse::analysis("chart_pilot")?,
+            analysis::query_text("chart_pilot")?,
             &[
                 &c.baseline_start.first_day().to_string(),
                 &c.end.next().first_day().to_string(),
@@ -1044,6 +1048,27 @@ pub fn typeset(
         .context("the document date")?;
     let world = ReportWorld::new(template, document_json(ws, data)?, files, today, store)?;
     let result = typst::compile::<PagedDocument>(&world);
+    let mut seen = std::collections::BTreeSet::new();
+    for w in &result.warnings {
+        let hints: Vec<&str> = w.hints.iter().map(|h| h.v.as_str()).collect();
+        let message = if hints.is_empty() {
+            w.message.to_string()
+        } else {
+            format!("{} ({})", w.message, hints.join("; "))
+        };
+        if !seen.insert(message.clone()) {
+            continue;
+        }
+        if message.starts_with("unknown font family") {
+            // The font roles are chains that fall back by design (the official fonts first,
+            // often not installed): expected, so only for whoever looks into the fonts.
+            tracing::debug!(template, "Typst: {message}");
+        } else {
+            // Anything else (a character no font has, a construct about to go) does not stop
+            // the report, but whoever keeps the templates should hear of it.
+            tracing::warn!(template, "Typst: {message}");
+        }
+    }
     let pdf = match result.output {
         Ok(doc) => {
             let standards = if ws.config.report.pdf_a {
@@ -1085,17 +1110,17 @@ pub fn write(
     region: &str,
     dir: &Path,
 ) -> Result<PathBuf> {
-    if period.kind != kind.period_kind() {
+    if period.kind() != kind.period_kind() {
         anyhow::bail!(
-            "{} is a {}, and this report covers a {}: write it like {}",
+            "{} is a {}, and this report covers a {}: write {}",
             period.key,
-            period.kind,
+            period.kind(),
             kind.period_kind(),
-            kind.example()
+            kind.period_kind().example()
         );
     }
     let data = period_data(conn, ws, kind, period, region);
-    analyse::set_region(conn, "")?;
+    analysis::set_region(conn, "")?;
     let data = data?;
     let last_day = period.end.pred_opt().unwrap_or(period.end);
     let pdf = typeset(ws, "period-report.typ", &data, &data.svgs, last_day)?;
@@ -1105,64 +1130,54 @@ pub fn write(
     Ok(path)
 }
 
-/// Every report due for a period: each of its months', each quarter's that ends in it (for
-/// the city and for each pilot unit), and for a pilot year or a calendar year the year's own
-/// (试点工作总结 or 年报). A quarter gives its months and itself, a month its own report. `done`
-/// hears of each file as it is written. Returns the paths.
+/// The reports a period issues itself: a month its 月报, a quarter its 季报 for the city and
+/// for each pilot unit, a pilot year its 试点工作总结, a year its 年报 (a ranking window none).
+/// The scheduler issues these for each period it reaches; [`all`] for a period and every
+/// month and quarter inside it.
+pub fn issued_by(config: &crate::config::Config, key: PeriodKey) -> Vec<(Kind, PeriodKey, String)> {
+    let city = |kind| vec![(kind, key, String::new())];
+    match key.kind() {
+        PeriodKind::Month => city(Kind::Monthly),
+        PeriodKind::Quarter => std::iter::once(String::new())
+            .chain(config.pilot.units.iter().cloned())
+            .map(|region| (Kind::Quarterly, key, region))
+            .collect(),
+        PeriodKind::PilotYear => city(Kind::PilotSummary),
+        PeriodKind::Year => city(Kind::Annual),
+        PeriodKind::Rolling => Vec::new(),
+    }
+}
+
+/// Every report due for a period: each of its months', each quarter's that ends in it (for the
+/// city and for each pilot unit), and for a pilot year or a calendar year the year's own (试点工作总结
+/// or 年报). A quarter gives its months and itself, a month its own report. A month or quarter
+/// the warehouse has no data for (before the first load) is not due. `done` hears of each file
+/// as it is written. Returns the paths.
 ///
 /// # Errors
 /// When a report fails.
 pub fn all(
     ws: &Workspace,
     conn: &Connection,
-    year: &Period,
+    period: &Period,
     dir: &Path,
     done: impl FnMut(&Path),
 ) -> Result<Vec<PathBuf>> {
-    let summary = match year.kind.as_str() {
-        "pilot_year" => Some(Kind::PilotSummary),
-        "year" => Some(Kind::Annual),
-        _ => None,
-    };
-    let mut months = Vec::new();
-    let mut quarters: Vec<String> = Vec::new();
-    let last = crate::period::YearMonth::of(year.end.pred_opt().unwrap_or(year.end));
-    let mut m = crate::period::YearMonth::of(year.start);
-    while m.first_day() < year.end {
-        months.push(m.to_string());
-        // A quarter is due once it has ended: within the period, its last month is in it.
-        if m.month.is_multiple_of(3) && m <= last {
-            quarters.push(format!("{}Q{}", m.year, m.month / 3));
-        }
-        m = m.plus(1);
-    }
-    let mut jobs: Vec<(Kind, String, String)> = Vec::new();
-    jobs.extend(
-        months
-            .iter()
-            .map(|k| (Kind::Monthly, k.clone(), String::new())),
-    );
-    jobs.extend(
-        quarters
-            .iter()
-            .map(|k| (Kind::Quarterly, k.clone(), String::new())),
-    );
-    for unit in &ws.config.pilot.units {
-        jobs.extend(
-            quarters
-                .iter()
-                .map(|k| (Kind::Quarterly, k.clone(), unit.clone())),
-        );
-    }
-    if let Some(summary) = summary {
-        jobs.push((summary, year.key.clone(), String::new()));
+    let mut keys: Vec<PeriodKey> = period.key.months().map(PeriodKey::Month).collect();
+    keys.extend(period.key.quarters());
+    if matches!(period.kind(), PeriodKind::PilotYear | PeriodKind::Year) {
+        keys.push(period.key);
     }
     let mut due = Vec::new();
-    for (kind, key, region) in jobs {
-        // A month or quarter without data (before the first load) is simply not due.
-        if let Ok(period) = Period::resolve(conn, &ws.config, &key) {
-            due.push((kind, period, region));
-        }
+    for key in keys {
+        let Some(found) = Period::find(conn, key)? else {
+            continue;
+        };
+        due.extend(
+            issued_by(&ws.config, key)
+                .into_iter()
+                .map(|(kind, _, region)| (kind, found.clone(), region)),
+        );
     }
     write_many(ws, conn, &due, dir, done)
 }

@@ -3,7 +3,8 @@
 //! (its data as JSON, its charts as SVG), with the fonts found once per process.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Result};
 use typst::diag::{FileError, FileResult};
@@ -40,20 +41,25 @@ pub const CJK_FAMILIES: &[&str] = &[
     "Source Han Sans SC",
 ];
 
-static FONTS: OnceLock<Arc<FontStore>> = OnceLock::new();
+/// The font stores made so far, by their extra folders: a process (the daemon) that is told
+/// of other `[report] font_dirs` gets a store with them, without scanning the system's fonts
+/// again for every report.
+static FONTS: Mutex<Vec<(Vec<PathBuf>, Arc<FontStore>)>> = Mutex::new(Vec::new());
 
-/// The fonts of the system and of the extra folders, found once per process.
-pub fn fonts(extra_dirs: &[std::path::PathBuf]) -> Arc<FontStore> {
-    FONTS
-        .get_or_init(|| {
-            let mut store = FontStore::new();
-            store.extend(typst_kit::fonts::system());
-            for d in extra_dirs {
-                store.extend(typst_kit::fonts::scan(d));
-            }
-            Arc::new(store)
-        })
-        .clone()
+/// The fonts of the system and of the extra folders, found once per process and folder list.
+pub fn fonts(extra_dirs: &[PathBuf]) -> Arc<FontStore> {
+    let mut stores = FONTS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, store)) = stores.iter().find(|(dirs, _)| dirs == extra_dirs) {
+        return store.clone();
+    }
+    let mut store = FontStore::new();
+    store.extend(typst_kit::fonts::system());
+    for d in extra_dirs {
+        store.extend(typst_kit::fonts::scan(d));
+    }
+    let store = Arc::new(store);
+    stores.push((extra_dirs.to_vec(), store.clone()));
+    store
 }
 
 /// The family the charts' text is set in: the first of `chain` (the heading role) that is

@@ -10,7 +10,7 @@ use croner::parser::{CronParser, Seconds};
 use croner::Cron;
 
 use crate::config::Config;
-use crate::period::YearMonth;
+use crate::period::{PeriodKey, PeriodKind, YearMonth};
 
 /// One kind of scheduled work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,83 +68,56 @@ impl Job {
         (!expr.is_empty()).then_some(expr)
     }
 
-    /// Whether the job works through calendar periods (reports, push lists).
-    pub fn is_periodic(self) -> bool {
-        matches!(
-            self,
-            Job::Monthly | Job::Quarterly | Job::PilotSummary | Job::PushList
-        )
+    /// The kind of period the job works through (reports, push lists), if any.
+    pub fn period_kind(self) -> Option<PeriodKind> {
+        match self {
+            Job::Monthly | Job::PushList => Some(PeriodKind::Month),
+            Job::Quarterly => Some(PeriodKind::Quarter),
+            Job::PilotSummary => Some(PeriodKind::PilotYear),
+            Job::Inbox | Job::Refresh => None,
+        }
     }
 
-    /// Checks that `key` is a period of this job's kind (2024-03 for monthly and push_list,
-    /// 2024Q1 for quarterly, PY2023-24 for pilot_summary), so that a typo is refused before
+    /// Whether the job works through calendar periods (reports, push lists).
+    pub fn is_periodic(self) -> bool {
+        self.period_kind().is_some()
+    }
+
+    /// Reads a period of this job's kind (2024-03 for monthly and push_list, 2024Q1 for
+    /// quarterly, `pilot` or PY2023-24 for pilot_summary), so that a typo is refused before
     /// anything is recorded.
     ///
     /// # Errors
-    /// When it is not, saying what to write.
-    pub fn check_period(self, key: &str) -> Result<()> {
-        let ok = match self {
-            Job::Monthly | Job::PushList => key.parse::<YearMonth>().is_ok(),
-            Job::Quarterly => {
-                let b = key.as_bytes();
-                b.len() == 6
-                    && b[..4].iter().all(u8::is_ascii_digit)
-                    && b[4] == b'Q'
-                    && (b'1'..=b'4').contains(&b[5])
-            }
-            Job::PilotSummary => key.starts_with("PY"),
-            Job::Inbox | Job::Refresh => true,
+    /// When it is not one, saying what to write.
+    pub fn parse_period(self, text: &str, config: &Config) -> Result<PeriodKey> {
+        let Some(kind) = self.period_kind() else {
+            bail!("the {self} job does not work through periods");
         };
-        if !ok {
-            let example = match self {
-                Job::Monthly | Job::PushList => "a month such as 2024-03",
-                Job::Quarterly => "a quarter such as 2024Q1",
-                _ => "pilot, or a pilot year such as PY2023-24",
-            };
-            bail!("{key:?} is not a period of the {self} job: write {example}");
+        match PeriodKey::parse_user(text, config) {
+            Ok(key) if key.kind() == kind => Ok(key),
+            _ => bail!(
+                "{text:?} is not a period of the {self} job: write {}",
+                kind.example()
+            ),
         }
-        Ok(())
     }
 
-    /// The periods of a periodic job from the configured first month up to `today`, each
-    /// with the first day after it (when it has ended), oldest first.
-    pub fn periods(self, config: &Config, today: NaiveDate) -> Vec<Period> {
+    /// The periods of a periodic job from the configured first month up to `today`, oldest
+    /// first (the last may not have ended yet).
+    pub fn periods(self, config: &Config, today: NaiveDate) -> Vec<PeriodKey> {
         let since = config.schedule_since();
         let now = YearMonth::of(today);
-        let mut out = Vec::new();
-        match self {
-            Job::Monthly | Job::PushList => {
-                for m in since.through(now) {
-                    out.push(Period {
-                        key: m.to_string(),
-                        first_day: m.first_day(),
-                        end: m.next().first_day(),
-                    });
-                }
+        match self.period_kind() {
+            Some(PeriodKind::Month) => since.through(now).map(PeriodKey::Month).collect(),
+            Some(PeriodKind::Quarter) => {
+                let mut out: Vec<PeriodKey> =
+                    since.through(now).map(PeriodKey::quarter_of).collect();
+                out.dedup();
+                out
             }
-            Job::Quarterly => {
-                let mut q =
-                    YearMonth::new(since.year, (since.month - 1) / 3 * 3 + 1).unwrap_or(since);
-                while q <= now {
-                    out.push(Period {
-                        key: format!("{}Q{}", q.year, (q.month - 1) / 3 + 1),
-                        first_day: q.first_day(),
-                        end: q.plus(3).first_day(),
-                    });
-                    q = q.plus(3);
-                }
-            }
-            Job::PilotSummary => {
-                let p = &config.pilot;
-                out.push(Period {
-                    key: format!("PY{}-{:02}", p.end.year - 1, p.end.year % 100),
-                    first_day: p.start.first_day(),
-                    end: p.end.next().first_day(),
-                });
-            }
-            Job::Inbox | Job::Refresh => {}
+            Some(_) => vec![PeriodKey::pilot(config)],
+            None => Vec::new(),
         }
-        out
     }
 }
 
@@ -169,17 +142,6 @@ impl FromStr for Job {
                 )
             })
     }
-}
-
-/// A period a job issues something for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Period {
-    /// Its key: 2024-03, 2024Q1, PY2023-24.
-    pub key: String,
-    /// Its first day.
-    pub first_day: NaiveDate,
-    /// The first day after it.
-    pub end: NaiveDate,
 }
 
 /// Parses a cron expression the way `tokio-cron-scheduler` does (six fields, seconds first),
@@ -279,7 +241,7 @@ mod tests {
         let keys = |j: Job| -> Vec<String> {
             j.periods(&config, today)
                 .into_iter()
-                .map(|p| p.key)
+                .map(|p| p.to_string())
                 .collect()
         };
         assert_eq!(
@@ -289,12 +251,17 @@ mod tests {
         assert_eq!(keys(Job::Quarterly), ["2024Q1", "2024Q2", "2024Q3"]);
         assert_eq!(keys(Job::PilotSummary), ["PY2023-24"]);
         assert_eq!("pilot-summary".parse::<Job>().unwrap(), Job::PilotSummary);
-        assert!(Job::Monthly.check_period("2024-03").is_ok());
-        let e = Job::Monthly.check_period("2024Q1").unwrap_err().to_string();
+        assert!(Job::Monthly.parse_period("2024-03", &config).is_ok());
+        let e = Job::Monthly
+            .parse_period("2024Q1", &config)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("a month such as 2024-03"), "{e}");
-        assert!(Job::Quarterly.check_period("2024Q4").is_ok());
-        assert!(Job::Quarterly.check_period("2024Q5").is_err());
-        assert!(Job::PilotSummary.check_period("2024").is_err());
+        assert!(Job::Quarterly.parse_period("2024q4", &config).is_ok());
+        assert!(Job::Quarterly.parse_period("2024Q5", &config).is_err());
+        assert!(Job::PilotSummary.parse_period("2024", &config).is_err());
+        let pilot = Job::PilotSummary.parse_period("pilot", &config).unwrap();
+        assert_eq!(pilot.to_string(), "PY2023-24");
         assert!("weekly".parse::<Job>().is_err());
     }
 }

@@ -141,14 +141,12 @@ pub fn begin(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     let (run_id, attempt): (i64, i64) = conn.query_row(
-        "select coalesce((select max(run_id) from run_ledger), 0) + 1, \
-         (select count(*) from run_ledger where job = ? and period = ?) + 1",
+        sql::SCHEDULE_RUN_NEXT.text,
         params![job.name(), period],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     conn.execute(
-        "insert into run_ledger values (?, ?, ?, ?, 'running', ?, cast(? as timestamptz), \
-         null, null, null, ?, ?)",
+        sql::SCHEDULE_RUN_BEGIN.text,
         params![
             run_id,
             job.name(),
@@ -176,17 +174,15 @@ pub fn finish(
     error: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let list = outputs
-        .iter()
-        .map(|o| sql::literal(o))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = duckdb::types::Value::List(
+        outputs
+            .iter()
+            .map(|o| duckdb::types::Value::Text(o.clone()))
+            .collect(),
+    );
     conn.execute(
-        &format!(
-            "update run_ledger set status = ?, finished_at = cast(? as timestamptz), \
-             outputs = [{list}]::varchar[], error = ? where run_id = ?"
-        ),
-        params![status.as_str(), now.to_rfc3339(), error, run_id],
+        sql::SCHEDULE_RUN_FINISH.text,
+        params![status.as_str(), now.to_rfc3339(), list, error, run_id],
     )
     .context("recording the end of a run")?;
     Ok(())
@@ -198,11 +194,7 @@ pub fn finish(
 /// # Errors
 /// DuckDB's error.
 pub fn repair(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn.prepare(
-        "update run_ledger set status = 'interrupted', finished_at = cast(? as timestamptz), \
-         error = 'the process stopped before the job finished (killed, or the machine went \
-         down); due again' where status = 'running' returning job, period",
-    )?;
+    let mut stmt = conn.prepare(sql::SCHEDULE_RUN_REPAIR.text)?;
     let rows = stmt.query_map([now.to_rfc3339()], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<duckdb::Result<Vec<_>>>()?)
 }

@@ -91,14 +91,16 @@ impl Plan {
             let Some(cron) = j.cron(config).and_then(|c| job::parse_cron(c).ok()) else {
                 continue;
             };
-            for p in j.periods(config, today) {
-                let due_at = job::due_at(&cron, tz, p.end);
-                if let Some(done) = runs.iter().find(|r| {
-                    r.job == j.name() && r.period == p.key && r.status == Status::Succeeded
-                }) {
+            for period in j.periods(config, today) {
+                let (key, end) = (period.to_string(), period.end());
+                let due_at = job::due_at(&cron, tz, end);
+                if let Some(done) = runs
+                    .iter()
+                    .find(|r| r.job == j.name() && r.period == key && r.status == Status::Succeeded)
+                {
                     items.push(Item {
                         job: j,
-                        period: p.key,
+                        period: key.clone(),
                         due_at,
                         state: State::Done(done.run_id),
                         last_error: None,
@@ -109,7 +111,7 @@ impl Plan {
                 if at > now {
                     items.push(Item {
                         job: j,
-                        period: p.key,
+                        period: key.clone(),
                         due_at,
                         state: State::Later(at),
                         last_error: None,
@@ -117,10 +119,10 @@ impl Plan {
                     continue;
                 }
                 // A period that ended before the first appeal has nothing to report.
-                if facts.first_day.is_none_or(|d| p.end <= d) {
+                if facts.first_day.is_none_or(|d| end <= d) {
                     continue;
                 }
-                let last_day = p.end.pred_opt().unwrap_or(p.end);
+                let last_day = end.pred_opt().unwrap_or(end);
                 let (state, last_error) = if refresh_open {
                     (
                         State::Waiting("the figures are being rebuilt after a load".into()),
@@ -137,11 +139,11 @@ impl Plan {
                         None,
                     )
                 } else {
-                    attempts(config, runs, j, &p.key, now)
+                    attempts(config, runs, j, &key, now)
                 };
                 items.push(Item {
                     job: j,
-                    period: p.key,
+                    period: key.clone(),
                     due_at,
                     state,
                     last_error,

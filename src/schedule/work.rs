@@ -10,10 +10,10 @@ use super::clock::Clock;
 use super::job::Job;
 use super::ledger::{self, Status, Trigger};
 use super::plan::{Facts, Plan};
-use crate::analyse::Period;
 use crate::config::Workspace;
 use crate::ingest::{self, FileError, Loader, Outcome};
-use crate::report::{self, Kind};
+use crate::period::Period;
+use crate::report;
 use crate::{sql, warehouse};
 
 /// What an attempt produced.
@@ -156,9 +156,9 @@ pub fn execute(ws: &Workspace, job: Job, period: &str, stop: &AtomicBool) -> Res
                 interrupted: false,
             })
         }
-        Job::Monthly | Job::Quarterly | Job::PilotSummary => reports(ws, job, period, stop),
+        Job::Monthly | Job::Quarterly | Job::PilotSummary => reports(ws, period, stop),
         Job::PushList => {
-            let paths = crate::commands::analyse::push_list(ws, period, None)?;
+            let paths = crate::export::push_list(ws, period, None)?;
             Ok(Done {
                 outputs: paths.iter().map(|p| p.display().to_string()).collect(),
                 interrupted: false,
@@ -167,20 +167,12 @@ pub fn execute(ws: &Workspace, job: Job, period: &str, stop: &AtomicBool) -> Res
     }
 }
 
-fn reports(ws: &Workspace, job: Job, period: &str, stop: &AtomicBool) -> Result<Done> {
-    let conn = crate::commands::analyse::open_marts(ws)?;
+fn reports(ws: &Workspace, period: &str, stop: &AtomicBool) -> Result<Done> {
+    let conn = crate::export::open_marts(ws)?;
     let p = Period::resolve(&conn, &ws.config, period)?;
     let dir = ws.path(&ws.config.paths.reports);
-    let wanted: Vec<(Kind, String)> = match job {
-        Job::Monthly => vec![(Kind::Monthly, String::new())],
-        Job::Quarterly => std::iter::once(String::new())
-            .chain(ws.config.pilot.units.iter().cloned())
-            .map(|r| (Kind::Quarterly, r))
-            .collect(),
-        _ => vec![(Kind::PilotSummary, String::new())],
-    };
     let mut done = Done::default();
-    for (kind, region) in wanted {
+    for (kind, _, region) in report::issued_by(&ws.config, p.key) {
         if stop.load(Ordering::SeqCst) {
             done.interrupted = true;
             break;
@@ -353,6 +345,6 @@ fn rename(from: &Path, to: &Path) -> Result<()> {
 pub fn latest_ended(job: Job, ws: &Workspace, today: chrono::NaiveDate) -> Option<String> {
     job.periods(&ws.config, today)
         .into_iter()
-        .rfind(|p| p.end <= today)
-        .map(|p| p.key)
+        .rfind(|p| p.end() <= today)
+        .map(|p| p.to_string())
 }

@@ -15,7 +15,7 @@ use rustyline::{Context, Editor, Helper};
 use super::dot::{dot_command, Next};
 use super::render::show;
 use super::{is_complete, split_statements, Access, Session, Sink, Source};
-use crate::analyse::{query, value_text};
+use crate::analysis::{query, value_text};
 
 const KEYWORDS: &[&str] = &[
     "select",

@@ -1,14 +1,14 @@
 //! The shell's dot commands: `.tables`, `.schema`, `.describe`, `.export`, `.format`,
 //! `.timer`, `.read`, `.help`, `.quit`.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use super::render::{format_frame, ShellFormat};
-use super::{run_script, sql_text, Session, Sink};
-use crate::analyse::{query, value_text};
+use super::render::format_frame;
+use super::{run_script, Session, Sink};
+use crate::analysis::{query, value_text};
+use crate::output::Format;
 
 /// What the shell does after a dot command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub fn dot_command(session: &mut Session, line: &str, sink: &Sink) -> Result<Nex
             f.columns = ["库", "模式", "名称", "类型", "说明"]
                 .map(String::from)
                 .to_vec();
-            println!("{}", format_frame(&f, ShellFormat::Table)?);
+            println!("{}", format_frame(&f, Format::Table)?);
         }
         ".schema" | ".describe" => {
             if cmd == ".describe" && arg.is_empty() {
@@ -82,16 +82,20 @@ pub fn dot_command(session: &mut Session, line: &str, sink: &Sink) -> Result<Nex
             if rows.is_empty() {
                 bail!("no table or view {arg:?}; .tables lists them");
             }
-            let out = crate::analyse::Frame {
+            let out = crate::analysis::Frame {
                 title: String::new(),
                 columns: ["表/视图", "列", "类型", "说明"].map(String::from).to_vec(),
                 rows,
                 percent: Default::default(),
             };
-            println!("{}", format_frame(&out, ShellFormat::Table)?);
+            println!("{}", format_frame(&out, Format::Table)?);
         }
         ".format" | ".mode" => {
-            session.format = arg.parse()?;
+            let format: Format = arg.parse()?;
+            if format == Format::Xlsx {
+                bail!("a workbook cannot be shown here: write one with .export FILE.xlsx");
+            }
+            session.format = format;
         }
         ".timer" => {
             session.timer = match arg {
@@ -115,64 +119,10 @@ pub fn dot_command(session: &mut Session, line: &str, sink: &Sink) -> Result<Nex
             let Some(last) = session.last_query.clone() else {
                 bail!("nothing to export yet: run a query first, then .export FILE");
             };
-            let rows = export(session, &last, Path::new(arg))?;
+            let rows = crate::output::export_query(session.conn(), &last, Path::new(arg))?;
             println!("wrote {rows} rows to {arg}");
         }
         other => bail!("unknown command {other}; .help lists the commands"),
     }
     Ok(Next::Continue)
-}
-
-/// Writes the whole result of `sql` to `path`, in the format its extension names, through a
-/// temporary file and a rename. Returns the number of rows.
-///
-/// # Errors
-/// When the extension is unknown, the query fails, or the file cannot be written.
-pub fn export(session: &Session, sql: &str, path: &Path) -> Result<u64> {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let tmp = crate::fsutil::temp_beside(path);
-    let conn = session.conn();
-    let rows: i64 = conn
-        .query_row(&format!("select count(*) from ({sql})"), [], |r| r.get(0))
-        .context("counting the rows to export")?;
-    let copy = |options: &str| -> Result<()> {
-        conn.execute_batch(&format!("copy ({sql}) to '{}' ({options})", sql_text(&tmp)))
-            .with_context(|| format!("writing {}", path.display()))
-    };
-    let written = match ext.as_str() {
-        "parquet" => copy("format parquet, compression zstd"),
-        "json" => copy("format json, array true"),
-        "csv" => copy("format csv, header true").and_then(|()| {
-            // Excel reads UTF-8 only with a byte-order mark.
-            let body = std::fs::read(&tmp)?;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all("\u{feff}".as_bytes())?;
-            f.write_all(&body)?;
-            f.sync_all()?;
-            Ok(())
-        }),
-        "xlsx" => {
-            if rows > 1_048_575 {
-                bail!("{rows} rows do not fit in one Excel sheet (1 048 575 at most); export .csv or .parquet");
-            }
-            let mut f = query(conn, "export", sql, &[])?;
-            f.title = "结果".into();
-            crate::output::write(
-                &[f],
-                crate::output::Format::Xlsx,
-                crate::output::CsvEncoding::Utf8Bom,
-                Some(&tmp),
-            )
-        }
-        other => bail!("cannot export to .{other}: use .csv, .parquet, .xlsx or .json"),
-    };
-    if let Err(e) = written {
-        std::fs::remove_file(&tmp).ok();
-        return Err(e);
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(rows as u64)
 }

@@ -17,10 +17,9 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use duckdb::Connection;
 
-use crate::analyse::Frame;
+use crate::analysis::Frame;
 use crate::config::Workspace;
-
-pub use render::ShellFormat;
+use crate::output::Format;
 
 /// Rows kept for display of one result; the count goes on beyond it.
 const DISPLAY_ROWS: usize = 10_000;
@@ -49,7 +48,7 @@ pub struct Session {
     /// Where unqualified names point.
     pub source: Source,
     /// How results are shown.
-    pub format: ShellFormat,
+    pub format: Format,
     /// Whether to show the time after each statement.
     pub timer: bool,
     /// The last statement that returned rows (for `.export`).
@@ -99,13 +98,12 @@ impl Session {
         conn.execute_batch("attach ':memory:' as lake")?;
         let appeals = lake.join("appeals");
         if has_parquet(&appeals) {
-            conn.execute_batch(&format!(
-                "create view lake.appeals as select * from read_parquet('{}/*/*/*.parquet', \
-                 hive_partitioning = true); \
-                 comment on view lake.appeals is '数据湖中的工单（Parquet 分区，截至最近一次完成的装载） \
-                 — Appeals in the Parquet lake, as of the last completed load';",
-                sql_text(&appeals)
-            ))?;
+            let partitions = format!("'{}/*/*/*.parquet'", sql_text(&appeals));
+            conn.execute_batch(
+                &crate::sql::SHELL_LAKE_VIEW
+                    .text
+                    .replace("{{partitions}}", &partitions),
+            )?;
         }
         conn.execute_batch(match source {
             Source::Warehouse => "use warehouse",
@@ -114,7 +112,7 @@ impl Session {
         Ok(Session {
             conn,
             source,
-            format: ShellFormat::Table,
+            format: Format::Table,
             timer: true,
             last_query: None,
             running: Arc::new(Mutex::new(None)),
@@ -282,6 +280,13 @@ fn arrow_value(col: &dyn duckdb::arrow::array::Array, i: usize) -> duckdb::types
         DataType::Utf8 => cell!(StringArray, |x: &str| Value::Text(x.to_string())),
         DataType::LargeUtf8 => cell!(LargeStringArray, |x: &str| Value::Text(x.to_string())),
         DataType::Utf8View => cell!(StringViewArray, |x: &str| Value::Text(x.to_string())),
+        DataType::Timestamp(unit, tz) => {
+            // Arrow's own formatter cannot read a time zone name without chrono-tz; DuckDB
+            // hands TIMESTAMPTZ over in UTC, so it is shown in UTC, marked as such.
+            if let Some(text) = timestamp_text(col, i, *unit, tz.is_some()) {
+                return Value::Text(text);
+            }
+        }
         _ => {}
     }
     let options = duckdb::arrow::util::display::FormatOptions::default();
@@ -289,6 +294,37 @@ fn arrow_value(col: &dyn duckdb::arrow::array::Array, i: usize) -> duckdb::types
         Ok(f) => Value::Text(f.value(i).to_string()),
         Err(_) => Value::Text(format!("<{}>", col.data_type())),
     }
+}
+
+/// A timestamp cell as `2024-03-05 08:05:00` (with `+00` when it has a time zone: UTC).
+fn timestamp_text(
+    col: &dyn duckdb::arrow::array::Array,
+    i: usize,
+    unit: duckdb::arrow::datatypes::TimeUnit,
+    utc: bool,
+) -> Option<String> {
+    use duckdb::arrow::array::{
+        TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
+        TimestampSecondArray,
+    };
+    use duckdb::arrow::datatypes::TimeUnit;
+    let any = col.as_any();
+    let micros = match unit {
+        TimeUnit::Second => any.downcast_ref::<TimestampSecondArray>()?.value(i) * 1_000_000,
+        TimeUnit::Millisecond => any.downcast_ref::<TimestampMillisecondArray>()?.value(i) * 1_000,
+        TimeUnit::Microsecond => any.downcast_ref::<TimestampMicrosecondArray>()?.value(i),
+        TimeUnit::Nanosecond => any.downcast_ref::<TimestampNanosecondArray>()?.value(i) / 1_000,
+    };
+    let t = chrono::DateTime::from_timestamp_micros(micros)?.naive_utc();
+    let mut text = if t.and_utc().timestamp_subsec_micros() == 0 {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    };
+    if utc {
+        text.push_str("+00");
+    }
+    Some(text)
 }
 
 /// DuckDB's error with a word of advice where one helps.

@@ -7,34 +7,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 
 use super::{Outcome, Session};
-use crate::analyse::{value_text, Frame};
-use crate::output::NULL_SHOWN;
-
-/// How results are shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ShellFormat {
-    /// Aligned columns.
-    Table,
-    /// Comma-separated values.
-    Csv,
-    /// One JSON array of objects.
-    Json,
-    /// A Markdown table.
-    Markdown,
-}
-
-impl std::str::FromStr for ShellFormat {
-    type Err = anyhow::Error;
-    fn from_str(s: &str) -> Result<Self> {
-        Ok(match s.trim() {
-            "table" => Self::Table,
-            "csv" => Self::Csv,
-            "json" => Self::Json,
-            "markdown" | "md" => Self::Markdown,
-            other => bail!("no format {other:?}: use table, csv, json or markdown"),
-        })
-    }
-}
+use crate::analysis::{value_text, Frame};
+use crate::output::{Format, NULL_SHOWN};
 
 /// Where results go.
 #[derive(Debug, Clone)]
@@ -46,6 +20,8 @@ pub enum Sink {
     },
     /// A file, appended to statement after statement.
     File(PathBuf),
+    /// Nowhere but the footer (standard error): the result is exported afterwards.
+    Footer,
 }
 
 /// Prints one statement's result and its footer.
@@ -85,8 +61,9 @@ pub fn show(session: &Session, o: &Outcome, sink: &Sink) -> Result<()> {
             f.write_all(body.as_bytes())?;
             eprintln!("{footer}");
         }
+        Sink::Footer => eprintln!("{footer}"),
         Sink::Stdout { page } => {
-            if session.format == ShellFormat::Table {
+            if session.format == Format::Table {
                 let text = if body.is_empty() {
                     format!("{footer}\n")
                 } else {
@@ -114,31 +91,31 @@ fn timing(session: &Session, o: &Outcome) -> String {
 ///
 /// # Errors
 /// When JSON or CSV cannot be produced.
-pub fn format_frame(f: &Frame, format: ShellFormat) -> Result<String> {
+pub fn format_frame(f: &Frame, format: Format) -> Result<String> {
     Ok(match format {
-        ShellFormat::Table => {
+        Format::Table => {
             let mut t = crate::output::table(f.columns.clone());
             for row in &f.rows {
                 t.add_row(
                     row.iter()
                         .map(|v| match v {
                             duckdb::types::Value::Null => NULL_SHOWN.to_string(),
-                            other => cell_text(other),
+                            other => value_text(other),
                         })
                         .collect::<Vec<_>>(),
                 );
             }
             t.to_string()
         }
-        ShellFormat::Csv => {
+        Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(&f.columns)?;
             for row in &f.rows {
-                w.write_record(row.iter().map(cell_text))?;
+                w.write_record(row.iter().map(value_text))?;
             }
             String::from_utf8(w.into_inner()?)?
         }
-        ShellFormat::Json => {
+        Format::Json => {
             let frame = Frame {
                 title: String::new(),
                 ..f.clone()
@@ -149,31 +126,11 @@ pub fn format_frame(f: &Frame, format: ShellFormat) -> Result<String> {
             }
             text
         }
-        ShellFormat::Markdown => {
-            let esc = |s: String| s.replace('|', "\\|").replace('\n', " ");
-            let mut s = format!("| {} |\n", f.columns.join(" | "));
-            s.push_str(&format!("|{}\n", "---|".repeat(f.columns.len())));
-            for row in &f.rows {
-                let cells: Vec<String> = row
-                    .iter()
-                    .map(|v| match v {
-                        duckdb::types::Value::Null => NULL_SHOWN.to_string(),
-                        other => esc(cell_text(other)),
-                    })
-                    .collect();
-                s.push_str(&format!("| {} |\n", cells.join(" | ")));
-            }
-            s
+        Format::Markdown => crate::output::markdown(f),
+        Format::Xlsx => {
+            bail!("a workbook needs a file: give --output FILE.xlsx (in the shell: .export FILE.xlsx)")
         }
     })
-}
-
-/// A cell as text for analysts' tools: booleans as true/false, numbers in full.
-fn cell_text(v: &duckdb::types::Value) -> String {
-    match v {
-        duckdb::types::Value::Boolean(b) => b.to_string(),
-        other => value_text(other),
-    }
 }
 
 /// Writes text to the terminal, through `$PAGER` (or `less -FRSX`) when it is longer than

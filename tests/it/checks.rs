@@ -33,8 +33,11 @@ fn checks_pass_on_clean_data_and_catch_planted_defects() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // Every check file and every declared model test, none of them counted by hand.
+    let n =
+        rexian::sql::files_under("checks/").count() + rexian::check::declared::all().unwrap().len();
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("All 8 checks passed"),
+        String::from_utf8_lossy(&out.stdout).contains(&format!("All {n} checks passed")),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
@@ -107,7 +110,7 @@ fn checks_catch_a_misspelt_department_and_a_mart_row_without_appeals() {
             "update appeals set department = '任城区综合执法局', region_code = '370811', region_name = '任城区'
               where ticket_id = (select min(ticket_id) from appeals);
              update mart_indicator_values set value = value + 1
-              where period_key = '2024-01' and dim_kind = 'city' and indicator = 'volume';",
+              where period_key = '2024-01' and unit_kind = 'city' and indicator = 'volume';",
         )
         .unwrap();
     }
@@ -153,4 +156,48 @@ fn a_load_whose_rows_carry_personal_data_is_not_committed() {
         )
         .unwrap();
     assert_eq!(through, 1);
+}
+
+#[test]
+fn the_tests_declared_beside_the_models_find_what_breaks_them() {
+    let t = sample_ws();
+    let out = t.run(&["check"]);
+    let text = ok(&out);
+    for name in [
+        "mart_scores.grain",
+        "dim_period.accepted_values.period_kind",
+        "mart_indicator_values.relationship.indicator",
+        "fct_enforcement_appeals.not_null.region_name",
+    ] {
+        assert!(text.contains(name), "{name} not run:\n{text}");
+    }
+    // Behind rexian's back: a unit scored twice, a period of no known kind, an indicator
+    // value of an indicator that does not exist.
+    t.db_rw()
+        .execute_batch(
+            "insert into mart_scores select * from mart_scores limit 1;
+             update dim_period set period_kind = 'week' where period_key = '2024-01';
+             update mart_indicator_values set indicator = 'happiness'
+                 where period_key = '2024-02' and unit_kind = 'city' and indicator = 'volume';",
+        )
+        .unwrap();
+    let out = t.run(&["check"]);
+    assert_eq!(out.status.code(), Some(4));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for (name, row) in [
+        ("mart_scores.grain", "2"),
+        ("dim_period.accepted_values.period_kind", "week"),
+        ("mart_indicator_values.relationship.indicator", "happiness"),
+    ] {
+        let failed = text
+            .lines()
+            .any(|l| l.contains(name) && l.contains("FAIL: 1 row(s)"));
+        assert!(failed, "{name} did not fail:\n{text}");
+        assert!(text.contains(row), "{row}:\n{text}");
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.contains("dim_period.grain") && l.contains("pass")),
+        "{text}"
+    );
 }

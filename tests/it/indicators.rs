@@ -194,7 +194,7 @@ fn ind(
 ) -> (Option<f64>, Option<f64>, Option<f64>) {
     db.query_row(
         "select numerator, denominator, value from mart_indicator_values \
-         where period_key = ? and dim_kind = ? and dim_key = ? and indicator = ?",
+         where period_key = ? and unit_kind = ? and unit_key = ? and indicator = ?",
         [period, kind, key, indicator],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )
@@ -327,7 +327,7 @@ fn every_indicator_matches_the_hand_calculation() {
     let (prev, yoy, change_prev, change_yoy): (f64, f64, f64, f64) = db
         .query_row(
             "select value_prev, value_yoy, change_prev, change_yoy from mart_indicator_values \
-             where period_key = '2024-05' and dim_kind = 'city' and indicator = 'volume'",
+             where period_key = '2024-05' and unit_kind = 'city' and indicator = 'volume'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
@@ -337,7 +337,7 @@ fn every_indicator_matches_the_hand_calculation() {
     let sat_change: f64 = db
         .query_row(
             "select change_prev from mart_indicator_values where period_key = '2024-05' \
-             and dim_kind = 'department' and dim_key = ? and indicator = 'satisfaction_rate'",
+             and unit_kind = 'department' and unit_key = ? and indicator = 'satisfaction_rate'",
             [U],
             |r| r.get(0),
         )
@@ -384,7 +384,7 @@ fn every_indicator_matches_the_hand_calculation() {
 fn score(db: &duckdb::Connection, dept: &str) -> (Option<f64>, Option<f64>, String, Option<i64>) {
     db.query_row(
         "select score, rank_score, band, rank from mart_scores \
-         where period_key = '2024-05' and dim_kind = 'department' and dim_key = ?",
+         where period_key = '2024-05' and unit_kind = 'department' and unit_key = ?",
         [dept],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )
@@ -440,9 +440,9 @@ fn grades_rules_and_actions_match_the_hand_calculation() {
     let t = fixture_ws("");
     let conn = t.db();
     let period =
-        rexian::analyse::Period::resolve(&conn, &rexian::config::Config::default(), "2024-05")
+        rexian::period::Period::resolve(&conn, &rexian::config::Config::default(), "2024-05")
             .unwrap();
-    let f = rexian::analyse::grade(&conn, &period).unwrap();
+    let f = rexian::analysis::grade(&conn, &period).unwrap();
     assert_eq!(f.rows.len(), 57);
     let ids = f.texts("工单编号");
     let grade = f.texts("分级");
@@ -476,7 +476,7 @@ fn grades_rules_and_actions_match_the_hand_calculation() {
     // R2) are in 兖州区 and 任城区.
     let t = fixture_ws("\n[grading]\nwidespread_regions = 2\nwidespread_orders_per_region = 1\n");
     let conn = t.db();
-    let f = rexian::analyse::grade(&conn, &period).unwrap();
+    let f = rexian::analysis::grade(&conn, &period).unwrap();
     let ids = f.texts("工单编号");
     let grade = f.texts("分级");
     let mut wide: Vec<&str> = ids
@@ -494,8 +494,8 @@ fn analyses_of_the_fixture() {
     let t = fixture_ws("");
     let conn = t.db();
     let config = rexian::config::Config::default();
-    let period = rexian::analyse::Period::resolve(&conn, &config, "2024-05").unwrap();
-    let run = |name: &str| rexian::analyse::run(&conn, &config, name, &period).unwrap();
+    let period = rexian::period::Period::resolve(&conn, &config, "2024-05").unwrap();
+    let run = |name: &str| rexian::analysis::run(&conn, &config, name, &period).unwrap();
 
     // 热点: 拒载绕路 (40) first, then 价格欺诈 (M1 M2 M3).
     let hot = run("hot");
@@ -536,9 +536,9 @@ fn analyses_of_the_fixture() {
     assert_eq!(f.texts("投诉举报件数")[..2], ["40", "10"]);
 
     // An unknown analysis and an unknown period say what exists.
-    let e = rexian::analyse::run(&conn, &config, "gossip", &period).unwrap_err();
+    let e = rexian::analysis::run(&conn, &config, "gossip", &period).unwrap_err();
     assert!(format!("{e:#}").contains("pilot-effect"), "{e:#}");
-    let e = rexian::analyse::Period::resolve(&conn, &config, "2031-01").unwrap_err();
+    let e = rexian::period::Period::resolve(&conn, &config, "2031-01").unwrap_err();
     assert!(format!("{e:#}").contains("2023-05 … 2024-06"), "{e:#}");
 }
 

@@ -3,8 +3,9 @@
 
 use std::process::Command;
 
-use rexian::analyse::{self, Period};
+use rexian::analysis;
 use rexian::generate::Format;
+use rexian::period::Period;
 
 use super::util::*;
 
@@ -43,7 +44,7 @@ fn the_analyses_find_every_planted_pattern() {
 
     // 预警 finds the spike of 餐饮油烟 in 邹城市 in June 2024, and the hot list leads with it.
     let june = period("2024-06");
-    let w = &analyse::run(&conn, &config, "warnings", &june).unwrap()[0];
+    let w = &analysis::run(&conn, &config, "warnings", &june).unwrap()[0];
     let found: Vec<(String, String)> = w
         .texts("诉求分类")
         .into_iter()
@@ -53,7 +54,7 @@ fn the_analyses_find_every_planted_pattern() {
         found.contains(&("城乡建设/市容环境/餐饮油烟".into(), "邹城市".into())),
         "{found:?}"
     );
-    let hot = analyse::run(&conn, &config, "hot", &june).unwrap();
+    let hot = analysis::run(&conn, &config, "hot", &june).unwrap();
     assert_eq!(hot[0].texts("诉求分类")[0], "城乡建设/市容环境/餐饮油烟");
     assert!(
         hot[1].texts("关键词")[..5]
@@ -65,7 +66,7 @@ fn the_analyses_find_every_planted_pattern() {
 
     // 分级: the problem spread over 4 regions in March 2024 is 普遍性执法问题 (unless a
     // stronger rule fired), and every major-incident text is 重大.
-    let march = analyse::grade(&conn, &period("2024-03")).unwrap();
+    let march = analysis::grade(&conn, &period("2024-03")).unwrap();
     let graded: std::collections::HashMap<String, String> = march
         .texts("工单编号")
         .into_iter()
@@ -90,13 +91,13 @@ fn the_analyses_find_every_planted_pattern() {
     );
     for id in ids(&manifest, "major") {
         let month = format!("{}-{}", &id[2..6], &id[6..8]);
-        let f = analyse::grade(&conn, &period(&month)).unwrap();
+        let f = analysis::grade(&conn, &period(&month)).unwrap();
         let i = f.texts("工单编号").iter().position(|x| *x == id).unwrap();
         assert_eq!(f.texts("分级")[i], "重大", "{id}");
     }
 
     // 会商研判: the category bounced between two 任城区 departments, led by the one that closes.
-    let d = &analyse::run(&conn, &config, "disputes", &period("2024-05")).unwrap()[0];
+    let d = &analysis::run(&conn, &config, "disputes", &period("2024-05")).unwrap()[0];
     let i = d
         .texts("诉求分类")
         .iter()
@@ -114,7 +115,7 @@ fn the_analyses_find_every_planted_pattern() {
 
     // 重点督办: the address re-appealed after each closing is 屡次不改, month after month.
     let repeat = ids(&manifest, "repeat_address");
-    let s = &analyse::run(&conn, &config, "supervision", &period("2024-05")).unwrap()[0];
+    let s = &analysis::run(&conn, &config, "supervision", &period("2024-05")).unwrap()[0];
     let listed = s.texts("工单编号");
     assert!(
         repeat.iter().any(|id| listed.contains(id)),
@@ -132,7 +133,7 @@ fn the_analyses_find_every_planted_pattern() {
     );
 
     // 试点成效: pilot units' satisfaction rose more than the others' (the planted effect).
-    let p = &analyse::run(&conn, &config, "pilot-effect", &period("pilot")).unwrap()[0];
+    let p = &analysis::run(&conn, &config, "pilot-effect", &period("pilot")).unwrap()[0];
     let row = p
         .texts("指标")
         .iter()

@@ -104,3 +104,57 @@ fn deadlines_count_working_days_under_the_official_calendar() {
         .unwrap();
     assert!(builds >= 2);
 }
+
+#[test]
+fn every_dim_period_key_is_a_period_key_spanning_its_dates() {
+    use rexian::period::{PeriodKey, PeriodKind};
+    let t = sample_ws();
+    // Rolling windows exist once the sample's three months can fill one.
+    let toml = t.root().join("rexian.toml");
+    let config = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        config.replace("ranking_months = 12", "ranking_months = 3"),
+    )
+    .unwrap();
+    ok(&t.run(&["refresh"]));
+    let conn = t.db();
+    let mut stmt = conn
+        .prepare(
+            "select period_kind, period_key, cast(start_date as varchar), \
+             cast(end_date as varchar), prev_key, yoy_key from dim_period",
+        )
+        .unwrap();
+    let rows: Vec<[String; 6]> = stmt
+        .query_map([], |r| {
+            Ok([
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ])
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut kinds = std::collections::BTreeSet::new();
+    for [kind, key, start, end, prev, yoy] in &rows {
+        let k: PeriodKey = key.parse().unwrap_or_else(|e| panic!("{key}: {e}"));
+        assert_eq!(&k.to_string(), key);
+        assert_eq!(k.kind().as_str(), kind, "{key}");
+        assert_eq!(&k.first_day().to_string(), start, "{key}");
+        assert_eq!(&k.end().to_string(), end, "{key}");
+        for other in [prev, yoy] {
+            let o: PeriodKey = other.parse().unwrap_or_else(|e| panic!("{other}: {e}"));
+            assert_eq!(o.kind(), k.kind(), "{key} → {other}");
+            assert!(
+                o.end() <= k.end() && o.first_day() < k.first_day(),
+                "{key} → {other}"
+            );
+        }
+        kinds.insert(k.kind());
+    }
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), PeriodKind::ALL);
+}

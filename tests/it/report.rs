@@ -446,7 +446,7 @@ fn charts_pdf_a_font_roles_and_the_offices_own_wording() {
     );
     let volume = t.count(
         "select cast(value as bigint) from mart_indicator_values where period_key = '2024-03' \
-         and dim_kind = 'city' and indicator = 'volume'",
+         and unit_kind = 'city' and indicator = 'volume'",
     );
     let text = pdftotext(&c.join(name)).replace(' ', "");
     assert!(

@@ -356,7 +356,7 @@ fn sigterm_during_a_load_leaves_a_consistent_warehouse_and_sql_works_meanwhile()
     assert!(status.success(), "{status:?}");
     assert_eq!(
         String::from_utf8_lossy(&q.stdout),
-        "ok\ntrue\n",
+        "ok\n是\n",
         "{}",
         String::from_utf8_lossy(&q.stderr)
     );

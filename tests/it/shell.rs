@@ -170,6 +170,79 @@ fn exports_in_every_format_read_back() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
     assert_eq!(json[0]["region_name"], expected[0].0.as_str());
     assert_eq!(json.as_array().unwrap().len(), expected.len());
+
+    // `--output` writes what its extension says, the whole result (beyond the 10 000 rows a
+    // screen shows), the same bytes as .export; a --format that disagrees is refused.
+    let query = "select region_name, count(*) as n from appeals group by 1 order by 2 desc, 1";
+    for ext in ["parquet", "xlsx", "csv", "json"] {
+        let file = dir.join(format!("o.{ext}"));
+        ok(&t.run(&["sql", "-c", query, "--output", file.to_str().unwrap()]));
+        let (a, b) = (
+            std::fs::read(&file).unwrap(),
+            std::fs::read(dir.join(format!("r.{ext}"))).unwrap(),
+        );
+        if ext == "xlsx" {
+            // A workbook records its own creation time: compare what it holds.
+            let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+            let rows = book.worksheet_range_at(0).unwrap().unwrap().rows().count();
+            assert_eq!(rows, expected.len() + 1);
+        } else {
+            assert_eq!(a, b, "--output o.{ext} differs from .export r.{ext}");
+        }
+    }
+    let many = dir.join("many.csv");
+    let out = t.run(&[
+        "sql",
+        "-c",
+        "select 1 as one; select range as i, range % 2 = 0 as even from range(12000)",
+        "--output",
+        many.to_str().unwrap(),
+    ]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("wrote 12000 rows"));
+    let text = std::fs::read_to_string(&many).unwrap();
+    assert_eq!(text.lines().count(), 12001);
+    assert!(
+        text.starts_with("\u{feff}i,even\n0,是\n1,否\n"),
+        "{}",
+        &text[..40]
+    );
+    for (args, says) in [
+        (vec!["--format", "json"], "does not match"),
+        (vec![], "cannot tell what to write"),
+    ] {
+        let target = if args.is_empty() { "x.dat" } else { "x.csv" };
+        let target = dir.join(target);
+        let mut all = vec![
+            "sql",
+            "-c",
+            "select 1",
+            "--output",
+            target.to_str().unwrap(),
+        ];
+        all.extend(args);
+        let out = t.run(&all);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(says),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!target.exists());
+    }
+    // Markdown into a .md file; a time with a zone shown in UTC, marked as such.
+    let md = dir.join("t.md");
+    ok(&t.run(&[
+        "sql",
+        "-c",
+        "select timestamptz '2024-03-05 08:05:00+00' as t, true as b",
+        "--output",
+        md.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        std::fs::read_to_string(&md).unwrap(),
+        "| t | b |\n|---|---|\n| 2024-03-05 08:05:00+00 | 是 |\n"
+    );
 }
 
 #[test]
@@ -265,7 +338,7 @@ fn a_query_during_a_running_ingest_succeeds() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok\ntrue\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok\n是\n");
     if still_running {
         assert!(
             String::from_utf8_lossy(&out.stderr).contains("lake"),
@@ -412,7 +485,7 @@ fn dot_commands_in_a_script() {
         "{stdout}"
     );
     // .format csv, the lake has the same appeals as the warehouse after a load.
-    assert!(stdout.contains("same\ntrue\n"), "{stdout}");
+    assert!(stdout.contains("same\n是\n"), "{stdout}");
     assert!(stdout.contains("| one |\n|---|\n| 1 |\n"), "{stdout}");
     assert!(stdout.contains("from .read"), "{stdout}");
     assert!(!stdout.contains("after quit"), "{stdout}");

@@ -24,18 +24,18 @@ indicators as (
 unit_map as (
     -- Each region × department × field counts once for the city, its region, its department
     -- and its field. Defined once for the counts and the handling-time histogram.
-    select k.region_name, k.department, k.field_name, x.dim_kind, x.dim_key
+    select k.region_name, k.department, k.field_name, x.unit_kind, x.unit_key
     from (select distinct region_name, department, field_name from facts) as k
     cross join unnest([
-        {'dim_kind': 'city', 'dim_key': '全市'},
-        {'dim_kind': 'region', 'dim_key': k.region_name},
-        {'dim_kind': 'department', 'dim_key': coalesce(k.department, '（未填承办单位）')},
-        {'dim_kind': 'field', 'dim_key': k.field_name}
+        {'unit_kind': 'city', 'unit_key': '全市'},
+        {'unit_kind': 'region', 'unit_key': k.region_name},
+        {'unit_kind': 'department', 'unit_key': coalesce(k.department, '（未填承办单位）')},
+        {'unit_kind': 'field', 'unit_key': k.field_name}
     ]) as t(x)
 ),
 
 units as (
-    select f.*, m.dim_kind, m.dim_key
+    select f.*, m.unit_kind, m.unit_key
     from facts as f
     inner join unit_map as m
         on m.region_name is not distinct from f.region_name
@@ -46,9 +46,9 @@ units as (
 sums as (
     select
         p.period_kind, p.period_key,
-        u.dim_kind, u.dim_key,
-        case when u.dim_kind = 'department' then min(u.region_name)
-             when u.dim_kind = 'region' then u.dim_key end as region_name,
+        u.unit_kind, u.unit_key,
+        case when u.unit_kind = 'department' then min(u.region_name)
+             when u.unit_kind = 'region' then u.unit_key end as region_name,
         sum(volume) as volume, sum(repeated) as repeated,
         sum(dispatched) as dispatched, sum(signed_on_time) as signed_on_time,
         sum(returned) as returned,
@@ -61,11 +61,11 @@ sums as (
         sum(satisfied_strict) as satisfied_strict
     from units as u
     inner join periods as p on u.month >= p.start_date and u.month < p.end_date
-    group by p.period_kind, p.period_key, u.dim_kind, u.dim_key
+    group by p.period_kind, p.period_key, u.unit_kind, u.unit_key
 ),
 
 handling_units as (
-    select h.*, m.dim_kind, m.dim_key
+    select h.*, m.unit_kind, m.unit_key
     from handling as h
     inner join unit_map as m
         on m.region_name is not distinct from h.region_name
@@ -75,15 +75,15 @@ handling_units as (
 
 handling_cumulative as (
     select
-        p.period_kind, p.period_key, u.dim_kind, u.dim_key, u.handling_workdays,
+        p.period_kind, p.period_key, u.unit_kind, u.unit_key, u.handling_workdays,
         sum(sum(u.appeals)) over w as running,
-        sum(sum(u.appeals)) over (partition by p.period_kind, p.period_key, u.dim_kind, u.dim_key)
+        sum(sum(u.appeals)) over (partition by p.period_kind, p.period_key, u.unit_kind, u.unit_key)
             as total
     from handling_units as u
     inner join periods as p on u.month >= p.start_date and u.month < p.end_date
-    group by p.period_kind, p.period_key, u.dim_kind, u.dim_key, u.handling_workdays
+    group by p.period_kind, p.period_key, u.unit_kind, u.unit_key, u.handling_workdays
     window w as (
-        partition by p.period_kind, p.period_key, u.dim_kind, u.dim_key
+        partition by p.period_kind, p.period_key, u.unit_kind, u.unit_key
         order by u.handling_workdays
     )
 ),
@@ -91,7 +91,7 @@ handling_cumulative as (
 medians as (
     -- The mean of the two middle values (one value when the count is odd).
     select
-        period_kind, period_key, dim_kind, dim_key,
+        period_kind, period_key, unit_kind, unit_key,
         (min(handling_workdays) filter (where running >= (total + 1) // 2)
             + min(handling_workdays) filter (where running >= total // 2 + 1)) / 2.0
             as median_workdays
@@ -101,10 +101,10 @@ medians as (
 
 long as (
     select
-        s.period_kind, s.period_key, s.dim_kind, s.dim_key, s.region_name,
+        s.period_kind, s.period_key, s.unit_kind, s.unit_key, s.region_name,
         x.indicator, x.numerator, x.denominator
     from sums as s
-    left join medians as m using (period_kind, period_key, dim_kind, dim_key)
+    left join medians as m using (period_kind, period_key, unit_kind, unit_key)
     cross join unnest([
         {'indicator': 'volume', 'numerator': s.volume::double, 'denominator': null::double},
         {'indicator': 'sign_rate', 'numerator': s.signed_on_time, 'denominator': s.dispatched},
@@ -138,7 +138,7 @@ valued as (
 final as (
     select
         v.period_kind, v.period_key, p.period_label, p.start_date, p.end_date,
-        v.dim_kind, v.dim_key, v.region_name,
+        v.unit_kind, v.unit_key, v.region_name,
         i.sort_order, v.indicator, i.indicator_name, i.unit,
         v.numerator, v.denominator, v.value,
         prev.value as value_prev,
@@ -153,13 +153,13 @@ final as (
     inner join indicators as i using (indicator)
     left join valued as prev
         on prev.period_kind = v.period_kind and prev.period_key = p.prev_key
-        and prev.dim_kind = v.dim_kind and prev.dim_key = v.dim_key
+        and prev.unit_kind = v.unit_kind and prev.unit_key = v.unit_key
         and prev.indicator = v.indicator
     left join valued as yoy
         on yoy.period_kind = v.period_kind and yoy.period_key = p.yoy_key
-        and yoy.dim_kind = v.dim_kind and yoy.dim_key = v.dim_key
+        and yoy.unit_kind = v.unit_kind and yoy.unit_key = v.unit_key
         and yoy.indicator = v.indicator
 )
 
 select * from final
-order by period_kind, period_key, dim_kind, dim_key, sort_order
+order by period_kind, period_key, unit_kind, unit_key, sort_order

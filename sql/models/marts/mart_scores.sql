@@ -26,7 +26,7 @@ params as (
 
 bounded as (
     select
-        v.period_kind, v.period_key, v.dim_kind, v.dim_key, v.region_name,
+        v.period_kind, v.period_key, v.unit_kind, v.unit_key, v.region_name,
         v.indicator, v.value, c.group_name, c.group_weight, c.weight, c.floor, c.target,
         case
             when v.unit <> 'rate' or v.value is null then v.value
@@ -52,7 +52,7 @@ curve_scores as (
 
 group_scores as (
     select
-        period_kind, period_key, dim_kind, dim_key, group_name,
+        period_kind, period_key, unit_kind, unit_key, group_name,
         any_value(group_weight) as group_weight,
         sum(score * weight) / nullif(sum(weight) filter (where score is not null), 0) as score,
         sum(rank_score * weight) / nullif(sum(weight) filter (where rank_score is not null), 0)
@@ -63,7 +63,7 @@ group_scores as (
 
 composite as (
     select
-        period_kind, period_key, dim_kind, dim_key,
+        period_kind, period_key, unit_kind, unit_key,
         sum(score * group_weight)
             / nullif(sum(group_weight) filter (where score is not null), 0) as score,
         sum(rank_score * group_weight)
@@ -78,7 +78,7 @@ composite as (
 
 samples as (
     select
-        period_kind, period_key, dim_kind, dim_key, region_name,
+        period_kind, period_key, unit_kind, unit_key, region_name,
         max(value) filter (where indicator = 'volume') as volume,
         coalesce(max(denominator) filter (where indicator = 'satisfaction_rate'), 0)
             as valid_callbacks
@@ -89,7 +89,7 @@ samples as (
 banded as (
     select
         s.*,
-        c.* exclude (period_kind, period_key, dim_kind, dim_key),
+        c.* exclude (period_kind, period_key, unit_kind, unit_key),
         s.valid_callbacks < (select min_callbacks from params) or c.score is null
             as is_small_sample,
         case
@@ -101,7 +101,7 @@ banded as (
                 '较差')
         end as band
     from samples as s
-    left join composite as c using (period_kind, period_key, dim_kind, dim_key)
+    left join composite as c using (period_kind, period_key, unit_kind, unit_key)
 ),
 
 ranked as (
@@ -109,12 +109,12 @@ ranked as (
         *,
         case when not is_small_sample then
             rank() over (
-                partition by period_kind, period_key, dim_kind, is_small_sample
+                partition by period_kind, period_key, unit_kind, is_small_sample
                 order by round(rank_score, 9) desc
             )
         end as rank,
         count(*) filter (where not is_small_sample) over (
-            partition by period_kind, period_key, dim_kind) as ranked_units
+            partition by period_kind, period_key, unit_kind) as ranked_units
     from banded
 )
 
@@ -122,4 +122,4 @@ select
     r.*,
     (select rules_version from params) as rules_version
 from ranked as r
-order by period_kind, period_key, dim_kind, rank nulls last, dim_key
+order by period_kind, period_key, unit_kind, rank nulls last, unit_key

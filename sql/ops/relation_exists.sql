@@ -1,0 +1,2 @@
+-- Whether the warehouse has a table or view named $1 (a model built by `rexian refresh`).
+select count(*) from information_schema.tables where table_name = $1

@@ -1,0 +1,92 @@
+//! The files rexian hands to others: the marts' read-only connection that every export and
+//! report reads, and the month's 推送清单 for the hotline (XLSX for people, Parquet for
+//! systems), written by `rexian export push-list` and the scheduler alike.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use duckdb::Connection;
+
+use crate::analysis;
+use crate::config::Workspace;
+use crate::output::{self, CsvEncoding, Format};
+use crate::period::Period;
+use crate::warehouse;
+
+/// A read-only connection to a refreshed warehouse.
+///
+/// # Errors
+/// When the warehouse is missing or was never refreshed.
+pub fn open_marts(ws: &Workspace) -> Result<Connection> {
+    if !ws.warehouse_path().exists() {
+        bail!(
+            "the warehouse {} does not exist yet; load extracts with `rexian ingest FILE` and \
+             build the figures with `rexian refresh`",
+            ws.warehouse_path().display()
+        );
+    }
+    let conn = warehouse::open(
+        &ws.warehouse_path(),
+        warehouse::Access::ReadOnly,
+        warehouse::LOCK_WAIT,
+    )?;
+    let built: i64 =
+        conn.query_row(crate::sql::OPS_RELATION_EXISTS.text, ["mart_scores"], |r| {
+            r.get(0)
+        })?;
+    if built == 0 {
+        bail!("the figures have not been built yet; run `rexian refresh` first");
+    }
+    let current: bool = conn.query_row(crate::sql::OPS_MARTS_CURRENT.text, [], |r| r.get(0))?;
+    if !current {
+        bail!(
+            "the figures were built by an older rexian (its marts name units dim_kind and \
+             dim_key); run `rexian refresh` once to rebuild them"
+        );
+    }
+    Ok(conn)
+}
+
+/// Writes the graded appeals of a period with their suggested actions, as an XLSX workbook
+/// and a Parquet file named after the period, into `dir` (default: the reports folder).
+/// Returns their paths.
+///
+/// # Errors
+/// When the period is unknown, or a file cannot be written.
+pub fn push_list(ws: &Workspace, period: &str, dir: Option<&Path>) -> Result<Vec<PathBuf>> {
+    let conn = open_marts(ws)?;
+    let period = Period::resolve(&conn, &ws.config, period)?;
+    let dir = dir.map_or_else(|| ws.path(&ws.config.paths.reports), Path::to_path_buf);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // Graded once into a temporary table: the workbook and the Parquet file read the same rows.
+    conn.execute_batch("drop table if exists temp.push_list")?;
+    conn.execute(
+        &format!(
+            "create temp table push_list as {}",
+            analysis::query_text("grade")?
+        ),
+        duckdb::params![period.start.to_string(), period.end.to_string()],
+    )?;
+    let frame = analysis::query(&conn, "推送清单", "select * from temp.push_list", &[])?;
+    let stem = format!("{} 12345热线执法诉求推送清单", period.label);
+    let xlsx = dir.join(format!("{stem}.xlsx"));
+    output::write(&[frame], Format::Xlsx, CsvEncoding::Utf8Bom, Some(&xlsx))?;
+    let parquet = dir.join(format!("{stem}.parquet"));
+    copy_parquet(&conn, "temp.push_list", &parquet)?;
+    Ok(vec![xlsx, parquet])
+}
+
+/// Copies a table to a Parquet file, atomically: a failed copy leaves no file behind.
+fn copy_parquet(conn: &Connection, table: &str, path: &Path) -> Result<()> {
+    let tmp = crate::fsutil::temp_beside(path);
+    let target = crate::sql::literal(&tmp.to_string_lossy());
+    let copied = conn.execute_batch(&format!(
+        "copy {table} to {target} (format parquet, compression zstd)"
+    ));
+    if let Err(e) = copied {
+        std::fs::remove_file(&tmp).ok();
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
