@@ -2,8 +2,10 @@
 # Side by side, in one run: the binary of a revision ("before") and the working tree's
 # ("after") on copies of one workspace, for `rexian refresh`, one month's report
 # (`report monthly 2024-03`: its data and typesetting) and the pilot year's reports
-# (`report all pilot`). Each is timed three times in turn, before then after, and the medians'
+# (`report all pilot`). Each is timed in turn, before then after, and the medians'
 # ratio after/before printed: absolute times differ twofold between machines, the ratio not.
+# ROUNDS=N times each N times (default 3); MEASURES="refresh month" limits what is timed.
+# Nothing else should run meanwhile.
 #
 # Usage: scripts/bench-before-after.sh [REV (default HEAD)] [PER_MONTH (default 417000: about
 #        10 M appeals over 24 months)]   (BEFORE_BIN=path uses a binary already built)
@@ -38,17 +40,18 @@ timed() { # side, what, command...
   t1=$(date +%s.%N)
   awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.3f\n", a - b }' >>"$OUT/$what.$side"
 }
-for what in refresh month pilot; do rm -f "$OUT/$what.before" "$OUT/$what.after"; done
-for round in 1 2 3; do
+MEASURES=${MEASURES:-refresh month pilot}
+for what in $MEASURES; do rm -f "$OUT/$what.before" "$OUT/$what.after"; done
+for round in $(seq "${ROUNDS:-3}"); do
   for side in before after; do
     BIN=$OUT/rexian-$side WS=$OUT/ws-$side
-    timed $side refresh "$BIN" -w "$WS" refresh
-    timed $side month "$BIN" -w "$WS" report monthly 2024-03 --out "$OUT/pdf-$side"
-    timed $side pilot "$BIN" -w "$WS" report all pilot --out "$OUT/pdf-$side"
+    case " $MEASURES " in *" refresh "*) timed $side refresh "$BIN" -w "$WS" refresh ;; esac
+    case " $MEASURES " in *" month "*) timed $side month "$BIN" -w "$WS" report monthly 2024-03 --out "$OUT/pdf-$side" ;; esac
+    case " $MEASURES " in *" pilot "*) timed $side pilot "$BIN" -w "$WS" report all pilot --out "$OUT/pdf-$side" ;; esac
   done
 done
-median() { sort -n "$1" | sed -n 2p; }
-for what in refresh month pilot; do
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+for what in $MEASURES; do
   b=$(median "$OUT/$what.before"); a=$(median "$OUT/$what.after")
   echo "RATIO $what: after/before = $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }') (medians: before $b s, after $a s; runs before $(paste -sd/ "$OUT/$what.before"), after $(paste -sd/ "$OUT/$what.after"))"
 done

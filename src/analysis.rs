@@ -440,6 +440,35 @@ fn candidate_sample<'a>(texts: &[(&'a str, u64)]) -> Vec<(&'a str, u64)> {
         .collect()
 }
 
+/// The keyword candidates, most appeals first: the phrases (see `keywords`) found in most
+/// appeals of the period, proposed on two threads, half of the texts each. Over a long period
+/// they are proposed from a sample of the texts chosen by a hash of the text itself (so the
+/// same texts give the same sample in any order); the figures are then counted exactly over
+/// every text.
+fn candidates<'a>(
+    now_texts: &[(&'a str, u64)],
+    stop: &HashSet<&str>,
+    generic: &HashSet<&str>,
+) -> Result<Vec<(&'a str, u64)>> {
+    let sample = candidate_sample(now_texts);
+    let (left, right) = sample.split_at(sample.len() / 2);
+    let (found, other) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| keywords::propose(right.iter().copied(), stop, generic));
+        let found = keywords::propose(left.iter().copied(), stop, generic);
+        let other = other
+            .join()
+            .map_err(|_| anyhow::anyhow!("counting keywords failed"))?;
+        anyhow::Ok((found, other))
+    })?;
+    let mut merged: FxHashMap<&str, u64> = FxHashMap::default();
+    for (w, n) in found.into_iter().chain(other) {
+        *merged.entry(w).or_default() += n;
+    }
+    let mut candidates: Vec<(&str, u64)> = merged.into_iter().collect();
+    candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    Ok(candidates)
+}
+
 fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<Frame> {
     let stop: HashSet<&str> = config
         .analysis
@@ -462,30 +491,11 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         "keyword texts read"
     );
     let top = config.analysis.top as usize;
-    // Candidates: the phrases (see `keywords`) found in most appeals of the period, proposed
-    // on two threads, half of the texts each. Over a long period they are proposed from a
-    // sample of the texts chosen by a hash of the text itself (so the same texts give the
-    // same sample in any order); the figures below are then counted exactly over every text.
-    let sample = candidate_sample(&now_texts);
-    let (left, right) = sample.split_at(sample.len() / 2);
-    let (found, other) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| keywords::propose(right.iter().copied(), &stop, &generic));
-        let found = keywords::propose(left.iter().copied(), &stop, &generic);
-        let other = other
-            .join()
-            .map_err(|_| anyhow::anyhow!("counting keywords failed"))?;
-        anyhow::Ok((found, other))
-    })?;
-    let mut merged: FxHashMap<&str, u64> = FxHashMap::default();
-    for (w, n) in found.into_iter().chain(other) {
-        *merged.entry(w).or_default() += n;
-    }
+    let mut candidates = candidates(&now_texts, &stop, &generic)?;
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
         "keyword candidates proposed"
     );
-    let mut candidates: Vec<(&str, u64)> = merged.into_iter().collect();
-    candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     candidates.truncate(top * 5);
     // The figures: appeals whose text contains the phrase, in the period and the one before,
     // one pass over the texts for all the candidates; the two periods on two threads.

@@ -87,52 +87,7 @@ pub fn backup(ws: &Workspace, dir: &Path, include_key: bool) -> Result<Manifest>
         .with_context(|| format!("cannot create {}", parent.display()))?;
     let staging = crate::fsutil::temp_beside(dir);
     let result = (|| -> Result<Manifest> {
-        let mut files = Vec::new();
-        let mut add = |from: &Path, rel: &str| -> Result<()> {
-            let to = staging.join(rel);
-            if let Some(p) = to.parent() {
-                std::fs::create_dir_all(p)
-                    .with_context(|| format!("cannot create {}", p.display()))?;
-            }
-            std::fs::copy(from, &to)
-                .with_context(|| format!("cannot copy {} into the backup", from.display()))?;
-            files.push(entry(&to, rel)?);
-            Ok(())
-        };
-        // Where the workspace's rexian.toml puts it, so that a restore finds it there.
-        let warehouse = ws.warehouse_path();
-        let inner = warehouse
-            .strip_prefix(&ws.root)
-            .map_or_else(|_| "warehouse/rexian.duckdb".to_string(), slashes);
-        add(&warehouse, &inner)?;
-        add(&ws.root.join(CONFIG_FILE), CONFIG_FILE)?;
-        for folder in [
-            ws.lake_path(),
-            ws.loads_path(),
-            ws.root.join("report-templates"),
-        ]
-        .into_iter()
-        .chain(ws.reference_dir())
-        {
-            if !folder.starts_with(&ws.root) {
-                tracing::warn!(
-                    "{} is outside the workspace and is not in the backup: back it up yourself",
-                    folder.display()
-                );
-                continue;
-            }
-            for file in files_in(&folder)? {
-                let inner = file.strip_prefix(&ws.root).unwrap_or(&file);
-                add(&file, &slashes(inner))?;
-            }
-        }
-        if include_key {
-            tracing::warn!(
-                "the backup holds secret.key: whoever has it can link the masked callers and \
-                 phones to people who call again. Keep it apart from the data, encrypted"
-            );
-            add(&ws.path(&ws.config.masking.key_file), "secret.key")?;
-        }
+        let mut files = copy_files(ws, &staging, include_key)?;
         let (loads, appeals): (i64, i64) = conn.query_row(
             "select (select count(*) from load_ledger), (select count(*) from appeals)",
             [],
@@ -170,6 +125,59 @@ pub fn backup(ws: &Workspace, dir: &Path, include_key: bool) -> Result<Manifest>
     }
     drop(conn);
     result
+}
+
+/// Copies the workspace's files into `staging`: the warehouse (where rexian.toml puts it, so
+/// that a restore finds it there), rexian.toml, the lake, the per-load records, the
+/// workspace's own templates and reference data, and the key when asked. Returns each with
+/// its SHA-256.
+fn copy_files(ws: &Workspace, staging: &Path, include_key: bool) -> Result<Vec<Entry>> {
+    let mut files = Vec::new();
+    let mut add = |from: &Path, rel: &str| -> Result<()> {
+        let to = staging.join(rel);
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+        }
+        std::fs::copy(from, &to)
+            .with_context(|| format!("cannot copy {} into the backup", from.display()))?;
+        files.push(entry(&to, rel)?);
+        Ok(())
+    };
+    // Where the workspace's rexian.toml puts it, so that a restore finds it there.
+    let warehouse = ws.warehouse_path();
+    let inner = warehouse
+        .strip_prefix(&ws.root)
+        .map_or_else(|_| "warehouse/rexian.duckdb".to_string(), slashes);
+    add(&warehouse, &inner)?;
+    add(&ws.root.join(CONFIG_FILE), CONFIG_FILE)?;
+    for folder in [
+        ws.lake_path(),
+        ws.loads_path(),
+        ws.root.join("report-templates"),
+    ]
+    .into_iter()
+    .chain(ws.reference_dir())
+    {
+        if !folder.starts_with(&ws.root) {
+            tracing::warn!(
+                "{} is outside the workspace and is not in the backup: back it up yourself",
+                folder.display()
+            );
+            continue;
+        }
+        for file in files_in(&folder)? {
+            let inner = file.strip_prefix(&ws.root).unwrap_or(&file);
+            add(&file, &slashes(inner))?;
+        }
+    }
+    if include_key {
+        tracing::warn!(
+            "the backup holds secret.key: whoever has it can link the masked callers and \
+             phones to people who call again. Keep it apart from the data, encrypted"
+        );
+        add(&ws.path(&ws.config.masking.key_file), "secret.key")?;
+    }
+    Ok(files)
 }
 
 /// Restores the backup in `from` into the workspace folder `to`: every file is checked

@@ -27,7 +27,34 @@ pub fn run(ws: &Workspace, paths: &[PathBuf], opts: Options) -> Result<(Status, 
     }
     let mut loader = Loader::open(ws, opts)?;
     let (outcomes, lake) = loader.load_all(&files)?;
-    let mut status = Status::Success;
+    let status = if outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Refused { .. }))
+    {
+        Status::BadInput
+    } else {
+        Status::Success
+    };
+    let table = accounting(&outcomes);
+    println!("{table}");
+    for o in &outcomes {
+        if let Outcome::Refused { error, .. } = o {
+            eprintln!("error: {error:#}");
+        }
+    }
+    if !lake.written.is_empty() || !lake.removed.is_empty() {
+        println!(
+            "Lake: rewrote {} month partition(s) under {}",
+            lake.written.len() + lake.removed.len(),
+            ws.lake_path().join("appeals").display()
+        );
+    }
+    Ok((status, outcomes))
+}
+
+/// The accounting table: a row per file (read, inserted, updated, unchanged, rejected, what
+/// happened), and the totals when there are several.
+fn accounting(outcomes: &[Outcome]) -> comfy_table::Table {
     let mut table = crate::output::table([
         "文件 file",
         "读取 read",
@@ -38,7 +65,7 @@ pub fn run(ws: &Workspace, paths: &[PathBuf], opts: Options) -> Result<(Status, 
         "结果 result",
     ]);
     let mut totals = [0u64; 5];
-    for o in &outcomes {
+    for o in outcomes {
         match o {
             Outcome::Loaded(s) => {
                 let name = s
@@ -73,35 +100,11 @@ pub fn run(ws: &Workspace, paths: &[PathBuf], opts: Options) -> Result<(Status, 
                 ]);
             }
             Outcome::AlreadyLoaded { path, load_id } => {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                table.add_row([
-                    name,
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    format!("already loaded (load {load_id}); nothing changed"),
-                ]);
+                let why = format!("already loaded (load {load_id}); nothing changed");
+                table.add_row(unloaded(path, why));
             }
             Outcome::Refused { path, .. } => {
-                status = Status::BadInput;
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                table.add_row([
-                    name,
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    "—".into(),
-                    "REFUSED, nothing loaded (see below)".into(),
-                ]);
+                table.add_row(unloaded(path, "REFUSED, nothing loaded (see below)".into()));
             }
         }
     }
@@ -116,18 +119,15 @@ pub fn run(ws: &Workspace, paths: &[PathBuf], opts: Options) -> Result<(Status, 
             String::new(),
         ]);
     }
-    println!("{table}");
-    for o in &outcomes {
-        if let Outcome::Refused { error, .. } = o {
-            eprintln!("error: {error:#}");
-        }
-    }
-    if !lake.written.is_empty() || !lake.removed.is_empty() {
-        println!(
-            "Lake: rewrote {} month partition(s) under {}",
-            lake.written.len() + lake.removed.len(),
-            ws.lake_path().join("appeals").display()
-        );
-    }
-    Ok((status, outcomes))
+    table
+}
+
+/// The row of a file that loaded nothing: its name, dashes, and why.
+fn unloaded(path: &std::path::Path, result: String) -> [String; 7] {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dash = || "—".to_string();
+    [name, dash(), dash(), dash(), dash(), dash(), result]
 }

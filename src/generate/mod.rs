@@ -162,7 +162,8 @@ enum Cell {
     Int(i64),
 }
 
-/// Generates every month's extract and the manifest.
+/// Generates every month's extract and the manifest. (Long: the months are simulated in
+/// order because open tickets carry over from one month's file into the next.)
 ///
 /// # Errors
 /// When the range is empty or a file cannot be written.

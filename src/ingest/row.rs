@@ -191,6 +191,16 @@ pub struct RowParser<'a> {
 /// A check failed: (canonical field or none, message).
 type Fail = (Option<&'static str>, String);
 
+/// A row's handling times, checked against each other.
+struct Times {
+    dispatched_at: Option<NaiveDateTime>,
+    signed_at: Option<NaiveDateTime>,
+    due_at: Option<NaiveDateTime>,
+    closed_at: Option<NaiveDateTime>,
+    callback_at: Option<NaiveDateTime>,
+    updated_at: Option<NaiveDateTime>,
+}
+
 impl RowParser<'_> {
     /// Parses, checks and masks one row.
     pub fn parse(&self, raw: &RawRow) -> Result<Record, Rejection> {
@@ -297,7 +307,9 @@ impl RowParser<'_> {
         Ok(self.coded(raw, field, "bool")?.map(|(c, _)| c == "true"))
     }
 
-    fn try_parse(&self, raw: &RawRow) -> Result<Record, Fail> {
+    /// Refuses a row with more filled cells than the header (an unquoted comma or line
+    /// break), or with half of them or fewer (cut short).
+    fn check_width(&self, raw: &RawRow) -> Result<(), Fail> {
         if let Some(e) = &raw.decode_error {
             return Err((None, e.clone()));
         }
@@ -319,6 +331,11 @@ impl RowParser<'_> {
                 ),
             ));
         }
+        Ok(())
+    }
+
+    /// The 工单编号: present, at most 64 characters, no control characters.
+    fn ticket_id(&self, raw: &RawRow) -> Result<String, Fail> {
         let ticket_id = self.text(raw, "ticket_id")?.ok_or((
             Some("ticket_id"),
             "工单编号 is empty; every row needs its ticket number".to_string(),
@@ -332,6 +349,101 @@ impl RowParser<'_> {
                 ),
             ));
         }
+        Ok(ticket_id)
+    }
+
+    /// The reference region the row names.
+    fn region(&self, raw: &RawRow) -> Result<&crate::reference::Region, Fail> {
+        let region_text = self.text(raw, "region")?.ok_or((
+            Some("region"),
+            format!("{} is empty", self.map.header("region")),
+        ))?;
+        self.reference.region(&region_text).ok_or_else(|| {
+            (Some("region"), format!(
+                "{}: {region_text:?} is not a known region (known: {}); add it as an alias in regions.csv if it is one",
+                self.map.header("region"),
+                self.reference.regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、")
+            ))
+        })
+    }
+
+    /// The handling times, each after the one it follows (accepted → dispatched → signed,
+    /// accepted → closed → called back, accepted → due), and a closing time for a closed one.
+    fn times(&self, raw: &RawRow, accepted_at: NaiveDateTime, status: &str) -> Result<Times, Fail> {
+        let times = Times {
+            dispatched_at: self.time(raw, "dispatched_at")?,
+            signed_at: self.time(raw, "signed_at")?,
+            due_at: self.time(raw, "due_at")?,
+            closed_at: self.time(raw, "closed_at")?,
+            callback_at: self.time(raw, "callback_at")?,
+            updated_at: self.time(raw, "updated_at")?,
+        };
+        let order = |a: Option<NaiveDateTime>,
+                     fa: &'static str,
+                     b: Option<NaiveDateTime>,
+                     fb: &'static str|
+         -> Result<(), Fail> {
+            match (a, b) {
+                (Some(x), Some(y)) if y < x => Err((
+                    Some(fb),
+                    format!(
+                        "{} {y} is before {} {x}; one of them is wrong",
+                        self.map.header(fb),
+                        self.map.header(fa)
+                    ),
+                )),
+                _ => Ok(()),
+            }
+        };
+        let accepted = Some(accepted_at);
+        order(
+            accepted,
+            "accepted_at",
+            times.dispatched_at,
+            "dispatched_at",
+        )?;
+        order(
+            times.dispatched_at,
+            "dispatched_at",
+            times.signed_at,
+            "signed_at",
+        )?;
+        order(accepted, "accepted_at", times.closed_at, "closed_at")?;
+        order(accepted, "accepted_at", times.due_at, "due_at")?;
+        order(
+            times.closed_at,
+            "closed_at",
+            times.callback_at,
+            "callback_at",
+        )?;
+        if status == "已办结" && times.closed_at.is_none() {
+            return Err((
+                Some("closed_at"),
+                format!(
+                    "办理状态 is 已办结 but {} is empty",
+                    self.map.header("closed_at")
+                ),
+            ));
+        }
+        Ok(times)
+    }
+
+    /// The 执法领域 the extract gives, as the reference names it.
+    fn enforcement_field(&self, raw: &RawRow) -> Result<Option<String>, Fail> {
+        let Some(f) = self.text(raw, "enforcement_field")? else {
+            return Ok(None);
+        };
+        let field = self.reference.field(&f).ok_or_else(|| (Some("enforcement_field"), format!(
+            "{}: {f:?} is not a known enforcement field (known: {}); add it as an alias in fields.csv",
+            self.map.header("enforcement_field"),
+            self.reference.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
+        )))?;
+        Ok(Some(field.name.clone()))
+    }
+
+    fn try_parse(&self, raw: &RawRow) -> Result<Record, Fail> {
+        self.check_width(raw)?;
+        let ticket_id = self.ticket_id(raw)?;
         let accepted_at = self.time(raw, "accepted_at")?.ok_or((
             Some("accepted_at"),
             format!(
@@ -339,17 +451,7 @@ impl RowParser<'_> {
                 self.map.header("accepted_at")
             ),
         ))?;
-        let region_text = self.text(raw, "region")?.ok_or((
-            Some("region"),
-            format!("{} is empty", self.map.header("region")),
-        ))?;
-        let region = self.reference.region(&region_text).ok_or_else(|| {
-            (Some("region"), format!(
-                "{}: {region_text:?} is not a known region (known: {}); add it as an alias in regions.csv if it is one",
-                self.map.header("region"),
-                self.reference.regions.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、")
-            ))
-        })?;
+        let region = self.region(raw)?;
         let known_name = self.text(raw, "caller_name")?;
         let mask = |s: Option<String>| {
             s.map(|t| match mask_text(&t, known_name.as_deref()) {
@@ -370,68 +472,14 @@ impl RowParser<'_> {
             format!("{} is empty", self.map.header("status")),
         ))?;
 
-        let dispatched_at = self.time(raw, "dispatched_at")?;
-        let signed_at = self.time(raw, "signed_at")?;
-        let due_at = self.time(raw, "due_at")?;
-        let closed_at = self.time(raw, "closed_at")?;
-        let callback_at = self.time(raw, "callback_at")?;
-        let updated_at = self.time(raw, "updated_at")?;
-        let order = |a: Option<NaiveDateTime>,
-                     fa: &'static str,
-                     b: Option<NaiveDateTime>,
-                     fb: &'static str|
-         -> Result<(), Fail> {
-            match (a, b) {
-                (Some(x), Some(y)) if y < x => Err((
-                    Some(fb),
-                    format!(
-                        "{} {y} is before {} {x}; one of them is wrong",
-                        self.map.header(fb),
-                        self.map.header(fa)
-                    ),
-                )),
-                _ => Ok(()),
-            }
-        };
-        order(
-            Some(accepted_at),
-            "accepted_at",
-            dispatched_at,
-            "dispatched_at",
-        )?;
-        order(dispatched_at, "dispatched_at", signed_at, "signed_at")?;
-        order(Some(accepted_at), "accepted_at", closed_at, "closed_at")?;
-        order(Some(accepted_at), "accepted_at", due_at, "due_at")?;
-        order(closed_at, "closed_at", callback_at, "callback_at")?;
-        if status == "已办结" && closed_at.is_none() {
-            return Err((
-                Some("closed_at"),
-                format!(
-                    "办理状态 is 已办结 but {} is empty",
-                    self.map.header("closed_at")
-                ),
-            ));
-        }
+        let times = self.times(raw, accepted_at, &status)?;
 
         let count = |field: &'static str| {
             parse::count(self.cell(raw, field))
                 .map_err(|e| (Some(field), format!("{}: {e}", self.map.header(field))))
         };
         let satisfaction = self.coded(raw, "satisfaction", "satisfaction")?;
-        let enforcement_field = match self.text(raw, "enforcement_field")? {
-            None => None,
-            Some(f) => Some(
-                self.reference
-                    .field(&f)
-                    .ok_or_else(|| (Some("enforcement_field"), format!(
-                        "{}: {f:?} is not a known enforcement field (known: {}); add it as an alias in fields.csv",
-                        self.map.header("enforcement_field"),
-                        self.reference.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
-                    )))?
-                    .name
-                    .clone(),
-            ),
-        };
+        let enforcement_field = self.enforcement_field(raw)?;
         let (category, category_levels) = self.category(raw)?;
 
         let mut record = Record {
@@ -457,21 +505,21 @@ impl RowParser<'_> {
             is_dispute: self.flag(raw, "is_dispute")?,
             department: self.text(raw, "department")?,
             co_departments: self.text(raw, "co_departments")?.map(|s| join_units(&s)),
-            dispatched_at,
-            signed_at,
-            due_at,
-            closed_at,
+            dispatched_at: times.dispatched_at,
+            signed_at: times.signed_at,
+            due_at: times.due_at,
+            closed_at: times.closed_at,
             status,
             extensions: count("extensions")?,
             returns: count("returns")?,
             returned_by: self.text(raw, "returned_by")?.map(|s| join_units(&s)),
             resolved: self.coded(raw, "resolved", "resolved")?.map(|c| c.0),
-            callback_at,
+            callback_at: times.callback_at,
             satisfaction: satisfaction.as_ref().map(|c| c.0.clone()),
             satisfaction_raw: satisfaction.map(|c| c.1),
             reopened: self.flag(raw, "reopened")?,
             supervised: self.flag(raw, "supervised")?,
-            updated_at,
+            updated_at: times.updated_at,
             state_hash: String::new(),
         };
         record.state_hash = record.state_hash();

@@ -58,7 +58,8 @@ fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
 /// Lines over categories (months): one series per (name, values); a missing value breaks
 /// the line. `marker` draws a dashed vertical line before the category at that index, with a
 /// label (e.g. the pilot's start). Over more than twelve categories every other label (or
-/// every third…) is shown, so that they do not run into each other.
+/// every third…) is shown, so that they do not run into each other. (Long: one plotters
+/// drawing from axes to legend, in the order it is drawn.)
 ///
 /// # Errors
 /// When plotters fails (it does not on valid input).

@@ -333,7 +333,9 @@ fn value_shown(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// Gathers a report's data for a period.
+/// Gathers a report's data for a period. (Long: most of it is the one `PeriodData` it
+/// fills, section by section; it and `charts` read the analyses' frames by their labels, and
+/// split along the sections once the analyses are marts with stable column names.)
 ///
 /// # Errors
 /// When a query fails.
@@ -871,7 +873,8 @@ fn movement(conn: &Connection, ws: &Workspace, period: &Period) -> Result<Option
 
 /// Draws the charts of a period report from the marts: the twelve months up to the period's
 /// end, the fields' shares, the leading departments' 效能指数, and for a pilot summary the
-/// pilot units against the others.
+/// pilot units against the others. (Long, with `period_data`, until the charts' series are
+/// marts: each figure's block reads its query's columns by position or label.)
 fn charts(
     conn: &Connection,
     ws: &Workspace,
