@@ -37,14 +37,22 @@ pub fn open_marts(ws: &Workspace) -> Result<Connection> {
     if built == 0 {
         bail!("the figures have not been built yet; run `rexian refresh` first");
     }
-    let current: bool = conn.query_row(crate::sql::OPS_MARTS_CURRENT.text, [], |r| r.get(0))?;
-    if !current {
+    if !marts_current(&conn)? {
         bail!(
             "the figures were built by an older rexian (its marts name units dim_kind and \
              dim_key); run `rexian refresh` once to rebuild them"
         );
     }
     Ok(conn)
+}
+
+/// Whether the marts have this version's shape (sql/ops/marts_current.sql): marts built by an
+/// older rexian need one `rexian refresh`.
+///
+/// # Errors
+/// When the catalog cannot be read.
+pub fn marts_current(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(crate::sql::OPS_MARTS_CURRENT.text, [], |r| r.get(0))?)
 }
 
 /// Writes the graded appeals of a period with their suggested actions, as an XLSX workbook
@@ -72,21 +80,6 @@ pub fn push_list(ws: &Workspace, period: &str, dir: Option<&Path>) -> Result<Vec
     let xlsx = dir.join(format!("{stem}.xlsx"));
     output::write(&[frame], Format::Xlsx, CsvEncoding::Utf8Bom, Some(&xlsx))?;
     let parquet = dir.join(format!("{stem}.parquet"));
-    copy_parquet(&conn, "temp.push_list", &parquet)?;
+    output::export_query(&conn, "select * from temp.push_list", &parquet)?;
     Ok(vec![xlsx, parquet])
-}
-
-/// Copies a table to a Parquet file, atomically: a failed copy leaves no file behind.
-fn copy_parquet(conn: &Connection, table: &str, path: &Path) -> Result<()> {
-    let tmp = crate::fsutil::temp_beside(path);
-    let target = crate::sql::literal(&tmp.to_string_lossy());
-    let copied = conn.execute_batch(&format!(
-        "copy {table} to {target} (format parquet, compression zstd)"
-    ));
-    if let Err(e) = copied {
-        std::fs::remove_file(&tmp).ok();
-        return Err(e).with_context(|| format!("writing {}", path.display()));
-    }
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }

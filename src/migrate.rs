@@ -70,7 +70,7 @@ pub struct Migrated {
 /// DuckDB's error.
 pub fn version(conn: &Connection) -> Result<i64> {
     let has = |table: &str| -> Result<bool> {
-        let n: i64 = conn.query_row(crate::sql::OPS_TABLE_EXISTS.text, [table], |r| r.get(0))?;
+        let n: i64 = conn.query_row(crate::sql::OPS_RELATION_EXISTS.text, [table], |r| r.get(0))?;
         Ok(n > 0)
     };
     if has("schema_migrations")? {

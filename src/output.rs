@@ -153,44 +153,52 @@ pub fn export_query(conn: &duckdb::Connection, sql: &str, path: &Path) -> Result
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
     let tmp = crate::fsutil::temp_beside(path);
-    let rows: i64 = conn
-        .query_row(&format!("select count(*) from ({sql})"), [], |r| r.get(0))
-        .context("counting the rows to export")?;
-    let copy = |select: &str, options: &str| -> Result<()> {
+    // COPY says how many rows it wrote: the query runs once.
+    let copy = |select: &str, options: &str| -> Result<u64> {
         let target = crate::sql::literal(&tmp.to_string_lossy());
-        conn.execute_batch(&format!("copy ({select}) to {target} ({options})"))
-            .with_context(|| format!("writing {}", path.display()))
+        let rows = conn
+            .execute(&format!("copy ({select}) to {target} ({options})"), [])
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(rows as u64)
     };
     let written = match ext.as_str() {
         "parquet" => copy(sql, "format parquet, compression zstd"),
         "json" => copy(sql, "format json, array true"),
         "csv" => booleans_as_words(conn, sql)
             .and_then(|select| copy(&select, "format csv, header true"))
-            .and_then(|()| {
+            .and_then(|rows| {
                 // Excel reads UTF-8 only with a byte-order mark.
                 let body = std::fs::read(&tmp)?;
                 let mut f = std::fs::File::create(&tmp)?;
                 f.write_all("\u{feff}".as_bytes())?;
                 f.write_all(&body)?;
                 f.sync_all()?;
-                Ok(())
+                Ok(rows)
             }),
-        "xlsx" => {
+        "xlsx" => (|| {
+            // Counted first, so that a result too big for a sheet is refused before it is read.
+            let rows: i64 = conn
+                .query_row(&format!("select count(*) from ({sql})"), [], |r| r.get(0))
+                .context("counting the rows to export")?;
             if rows > 1_048_575 {
                 bail!("{rows} rows do not fit in one Excel sheet (1 048 575 at most); export .csv or .parquet");
             }
             let mut f = crate::analysis::query(conn, "export", sql, &[])?;
             f.title = "结果".into();
-            write(&[f], Format::Xlsx, CsvEncoding::Utf8Bom, Some(&tmp))
-        }
+            write(&[f], Format::Xlsx, CsvEncoding::Utf8Bom, Some(&tmp))?;
+            Ok(rows as u64)
+        })(),
         other => bail!("cannot export to .{other}: use .csv, .parquet, .xlsx or .json"),
     };
-    if let Err(e) = written {
-        std::fs::remove_file(&tmp).ok();
-        return Err(e);
-    }
+    let rows = match written {
+        Ok(rows) => rows,
+        Err(e) => {
+            std::fs::remove_file(&tmp).ok();
+            return Err(e);
+        }
+    };
     std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(rows as u64)
+    Ok(rows)
 }
 
 /// `sql` with its boolean columns written 是/否, as every table rexian shows writes them.

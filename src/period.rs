@@ -164,17 +164,6 @@ impl fmt::Display for PeriodKind {
     }
 }
 
-impl FromStr for PeriodKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        PeriodKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("{s:?} is not a kind of period"))
-    }
-}
-
 /// A period's key, parsed: the one way rexian names a period in SQL, files and the run ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PeriodKey {
@@ -363,12 +352,6 @@ impl FromStr for PeriodKey {
 impl ToSql for PeriodKey {
     fn to_sql(&self) -> duckdb::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(Value::Text(self.to_string())))
-    }
-}
-
-impl Serialize for PeriodKey {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 

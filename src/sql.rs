@@ -103,8 +103,6 @@ pub const LOAD_EARLIER: Script = script!("load/earlier_load.sql");
 pub const LOAD_REJECTS: Script = script!("load/rejects.sql");
 /// The extracts the load ledger has taken, for a backup.
 pub const OPS_ARCHIVE_LIST: Script = script!("ops/archive_list.sql");
-/// Whether a table exists.
-pub const OPS_TABLE_EXISTS: Script = script!("ops/table_exists.sql");
 /// The record of one migration applied.
 pub const OPS_MIGRATION_RECORD: Script = script!("ops/migration_record.sql");
 /// An incremental check's watermark.

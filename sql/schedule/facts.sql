@@ -1,6 +1,5 @@
 -- What the scheduler needs to know of the data: the newest load and its extract's moment,
--- whether the models are older than the newest load (or than this rexian's marts), and the
--- first day with appeals.
+-- whether the models are older than the newest load, and the first day with appeals.
 with loads as (
     select
         max(load_id) as latest_load,
@@ -15,11 +14,7 @@ select
     coalesce(loads.latest_load, 0) as latest_load,
     strftime(loads.newest_as_of, '%Y-%m-%d') as newest_as_of,
     loads.last_loaded_at is not null
-        and (builds.last_built_at is null or builds.last_built_at < loads.last_loaded_at
-            -- Marts built by an older rexian, before their units were unit_kind/unit_key.
-            or not exists (
-                select 1 from information_schema.columns
-                where table_name = 'mart_scores' and column_name = 'unit_kind'))
+        and (builds.last_built_at is null or builds.last_built_at < loads.last_loaded_at)
         as needs_refresh,
     (select strftime(min(accepted_at), '%Y-%m-%d') from appeals) as first_day
 from loads, builds

@@ -113,10 +113,16 @@ pub fn run_all(conn: &Connection, scope: Scope) -> Result<Vec<CheckOutcome>> {
 fn run_declared(conn: &Connection) -> Result<Vec<CheckOutcome>> {
     let started = std::time::Instant::now();
     let mut out = Vec::new();
+    // The declarations come model by model: whether it is built is asked once per model.
+    let mut built: Option<(String, bool)> = None;
     for d in declared::all()? {
         let model = d.name.split('.').next().unwrap_or_default();
-        let built: i64 = conn.query_row(sql::OPS_RELATION_EXISTS.text, [model], |r| r.get(0))?;
-        if built == 0 {
+        if built.as_ref().is_none_or(|(m, _)| m != model) {
+            let n: i64 = conn.query_row(sql::OPS_RELATION_EXISTS.text, [model], |r| r.get(0))?;
+            built = Some((model.to_string(), n > 0));
+        }
+        let is_built = built.as_ref().is_some_and(|(_, b)| *b);
+        if !is_built {
             out.push(CheckOutcome {
                 name: d.name,
                 description: "skipped: the models are not built yet (run `rexian refresh`)".into(),

@@ -65,7 +65,7 @@ pub fn read_plan(
     ws: &Workspace,
     clock: &Clock,
 ) -> Result<(Plan, Vec<ledger::Run>)> {
-    let facts = conn.query_row(sql::SCHEDULE_FACTS.text, [], |r| {
+    let mut facts = conn.query_row(sql::SCHEDULE_FACTS.text, [], |r| {
         let day = |s: Option<String>| s.and_then(|s| s.parse().ok());
         Ok(Facts {
             latest_load: r.get(0)?,
@@ -74,6 +74,8 @@ pub fn read_plan(
             first_day: day(r.get(3)?),
         })
     })?;
+    // Marts built by an older rexian are rebuilt as if a load had come in.
+    facts.needs_refresh |= facts.latest_load > 0 && !crate::export::marts_current(conn)?;
     let runs = ledger::runs(conn)?;
     Ok((Plan::make(&ws.config, &facts, &runs, clock.now()), runs))
 }

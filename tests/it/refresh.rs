@@ -158,3 +158,32 @@ fn every_dim_period_key_is_a_period_key_spanning_its_dates() {
     }
     assert_eq!(kinds.into_iter().collect::<Vec<_>>(), PeriodKind::ALL);
 }
+
+#[test]
+fn marts_built_by_an_older_rexian_ask_for_a_refresh_and_get_one() {
+    let t = sample_ws();
+    // The marts as a release before unit_kind/unit_key built them.
+    t.db_rw()
+        .execute_batch(
+            "alter table mart_scores rename column unit_kind to dim_kind;
+             alter table mart_scores rename column unit_key to dim_key;",
+        )
+        .unwrap();
+    let out = t.run(&["indicators", "--period", "2024-03"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("older rexian") && err.contains("rexian refresh"),
+        "{err}"
+    );
+    // The scheduler sees a refresh due although no load came in.
+    let status = ok(&t.run(&["status"]));
+    assert!(
+        status
+            .lines()
+            .any(|l| l.contains("refresh") && l.contains("load ") && l.contains("due")),
+        "{status}"
+    );
+    ok(&t.run(&["refresh"]));
+    ok(&t.run(&["indicators", "--period", "2024-03"]));
+}
