@@ -46,7 +46,7 @@ fn once(ws: &rexian::config::Workspace, period: &str, run: &str) -> Result<()> {
         let (config, period) = (ws.config.clone(), period.clone());
         std::thread::spawn(move || -> Result<(Vec<analysis::Frame>, f64)> {
             let t = Instant::now();
-            let frames = analysis::run(&conn, &config, "hot", &period)?;
+            let frames = analysis::run(&conn, &config, "hot", &period, "")?;
             Ok((frames, t.elapsed().as_secs_f64()))
         })
     };
@@ -76,12 +76,16 @@ fn once(ws: &rexian::config::Workspace, period: &str, run: &str) -> Result<()> {
     let t = Instant::now();
     step(
         "grade counts",
-        vec![analysis::grade_counts(&conn, &period)?],
+        vec![analysis::grade_counts(&conn, &period, "")?],
         t,
     );
     for name in analysis::ANALYSES.iter().filter(|n| **n != "hot") {
         let t = Instant::now();
-        step(name, analysis::run(&conn, &ws.config, name, &period)?, t);
+        step(
+            name,
+            analysis::run(&conn, &ws.config, name, &period, "")?,
+            t,
+        );
     }
     let (frames, seconds) = hot
         .join()
@@ -98,7 +102,7 @@ fn once(ws: &rexian::config::Workspace, period: &str, run: &str) -> Result<()> {
         period.label
     );
     let t = Instant::now();
-    let push = analysis::grade(&conn, &period)?;
+    let push = analysis::grade(&conn, &period, "")?;
     println!(
         "RESULT push list (every graded appeal): {} rows in {:.3} s",
         push.rows.len(),

@@ -30,6 +30,9 @@ pub struct Frame {
     pub rows: Vec<Vec<Value>>,
     /// Columns holding rates (shown as percentages).
     pub percent: BTreeSet<String>,
+    /// The headings people read (data/dictionary.csv's labels), one per column; empty when
+    /// the column names are shown as they are.
+    pub labels: Vec<String>,
 }
 
 impl Frame {
@@ -39,6 +42,39 @@ impl Frame {
             rows: self.rows.iter().take(n).cloned().collect(),
             ..self.clone()
         }
+    }
+
+    /// The headings a person reads: the labels where the frame has them, else the names.
+    pub fn headers(&self) -> &[String] {
+        if self.labels.len() == self.columns.len() {
+            &self.labels
+        } else {
+            &self.columns
+        }
+    }
+
+    /// The same frame headed by data/dictionary.csv's labels, its rates marked by the
+    /// dictionary's units. A column without a label is an error: the dictionary is where a
+    /// heading is decided, so that no code finds a column by it.
+    ///
+    /// # Errors
+    /// When a column has no label in data/dictionary.csv.
+    pub fn labelled(mut self) -> Result<Frame> {
+        let mut labels = Vec::with_capacity(self.columns.len());
+        for c in &self.columns {
+            let Some(h) = crate::dictionary::heading(c) else {
+                bail!(
+                    "{}: the column {c:?} has no label in data/dictionary.csv",
+                    self.title
+                );
+            };
+            if h.unit == "rate" {
+                self.percent.insert(c.clone());
+            }
+            labels.push(h.label.clone());
+        }
+        self.labels = labels;
+        Ok(self)
     }
 
     /// The index of a column.
@@ -140,6 +176,7 @@ pub fn query(conn: &Connection, title: &str, text: &str, params: &[&dyn ToSql]) 
         columns,
         rows: out,
         percent: BTreeSet::new(),
+        labels: Vec::new(),
     }
     .mark_rates())
 }
@@ -243,31 +280,52 @@ fn check_unit(conn: &Connection, by: &str, region: &str) -> Result<()> {
     Ok(())
 }
 
-/// 分级分类 of every enforcement-related appeal accepted in the period.
+/// 分级分类 of every enforcement-related appeal accepted in the period, in a region ("" for
+/// the city), from mart_graded_appeals.
 ///
 /// # Errors
-/// When the query fails.
-pub fn grade(conn: &Connection, period: &Period) -> Result<Frame> {
+/// When the region is unknown or the query fails.
+pub fn grade(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
+    check_unit(conn, "region", region)?;
     query(
         conn,
         &format!("{} 分级分类", period.label),
         query_text("grade")?,
-        &[&period.start.to_string(), &period.end.to_string()],
-    )
+        &[&period.key, &region],
+    )?
+    .labelled()
 }
 
-/// The number of appeals per grade and suggested action in the period (for the reports).
+/// The number of appeals per grade and suggested action in the period and region (for the
+/// reports).
 ///
 /// # Errors
-/// When the query fails.
-pub fn grade_counts(conn: &Connection, period: &Period) -> Result<Frame> {
-    let text = query_text("grade_counts")?.replace("{{grade}}", query_text("grade")?);
+/// When the region is unknown or the query fails.
+pub fn grade_counts(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
+    check_unit(conn, "region", region)?;
     query(
         conn,
         &format!("{} 分级分类统计", period.label),
-        &text,
-        &[&period.start.to_string(), &period.end.to_string()],
-    )
+        query_text("grade_counts")?,
+        &[&period.key, &region],
+    )?
+    .labelled()
+}
+
+/// 重点督办: the 重大 and 屡次不改 appeals of the period and region, with the office's
+/// decisions.
+///
+/// # Errors
+/// When the region is unknown or the query fails.
+pub fn supervision(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
+    check_unit(conn, "region", region)?;
+    query(
+        conn,
+        &format!("{} 重点督办清单", period.label),
+        query_text("supervision")?,
+        &[&period.key, &region],
+    )?
+    .labelled()
 }
 
 /// The names of the analyses `rexian analyse` runs.
@@ -280,12 +338,20 @@ pub const ANALYSES: [&str; 6] = [
     "pilot-effect",
 ];
 
-/// Runs one named analysis for a period. `hot` gives three frames (categories, keywords,
-/// examples); the others one.
+/// Runs one named analysis for a period in a region ("" for the city). `hot` gives three
+/// frames (categories, keywords, examples); the others one.
 ///
 /// # Errors
-/// When the name is unknown or a query fails.
-pub fn run(conn: &Connection, config: &Config, name: &str, period: &Period) -> Result<Vec<Frame>> {
+/// When the name or region is unknown or a query fails.
+pub fn run(
+    conn: &Connection,
+    config: &Config,
+    name: &str,
+    period: &Period,
+    region: &str,
+) -> Result<Vec<Frame>> {
+    // The analyses not yet read from marts take the region from a session variable.
+    set_region(conn, region)?;
     let (start, end) = (period.start.to_string(), period.end.to_string());
     let p = &[&start as &dyn ToSql, &end];
     let label = &period.label;
@@ -309,10 +375,7 @@ pub fn run(conn: &Connection, config: &Config, name: &str, period: &Period) -> R
             query_text("focus")?,
             p,
         )?],
-        "supervision" => {
-            let text = query_text("supervision")?.replace("{{grade}}", query_text("grade")?);
-            vec![query(conn, &format!("{label} 重点督办清单"), &text, p)?]
-        }
+        "supervision" => vec![supervision(conn, period, region)?],
         "pilot-effect" => {
             let mut f = query(
                 conn,
@@ -551,5 +614,39 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         .to_vec(),
         rows,
         percent: ["环比增长".to_string()].into(),
+        labels: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(columns: &[&str]) -> Frame {
+        Frame {
+            title: "t".into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            ..Frame::default()
+        }
+    }
+
+    #[test]
+    fn a_frame_is_headed_by_the_dictionary_and_found_by_its_names() {
+        let f = frame(&["ticket_id", "grade", "recurrences"])
+            .labelled()
+            .unwrap();
+        assert_eq!(f.headers(), ["工单编号", "分级", "其中屡次不改"]);
+        assert_eq!(f.col("grade"), Some(1));
+        assert_eq!(f.col("分级"), None);
+        // Unlabelled frames (the SQL shell's) show their names.
+        assert_eq!(frame(&["x"]).headers(), ["x"]);
+    }
+
+    #[test]
+    fn a_column_without_a_label_is_refused_by_name() {
+        let e = frame(&["ticket_id", "no_such_column"])
+            .labelled()
+            .unwrap_err();
+        assert!(format!("{e}").contains("\"no_such_column\""), "{e}");
+    }
 }

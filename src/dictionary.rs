@@ -24,6 +24,13 @@ pub struct Entry {
     pub zh: String,
     /// English description.
     pub en: String,
+    /// The heading a table shown or exported to people gives the column (`*` rows); empty
+    /// for columns people do not see under a heading of their own.
+    #[serde(default)]
+    pub label: String,
+    /// What its values are: `rate` (shown as a percentage), or empty.
+    #[serde(default)]
+    pub unit: String,
 }
 
 /// The shipped entries.
@@ -35,6 +42,21 @@ pub fn entries() -> Result<Vec<Entry>> {
     r.deserialize()
         .map(|e| e.context("data/dictionary.csv"))
         .collect()
+}
+
+/// The heading of a column wherever it is shown (its `*` entry with a label).
+pub fn heading(column: &str) -> Option<&'static Entry> {
+    static HEADINGS: std::sync::OnceLock<BTreeMap<String, Entry>> = std::sync::OnceLock::new();
+    HEADINGS
+        .get_or_init(|| {
+            entries()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|e| e.table == "*" && !e.label.is_empty())
+                .map(|e| (e.column.clone(), e))
+                .collect()
+        })
+        .get(column)
 }
 
 fn text(e: &Entry) -> String {

@@ -39,8 +39,8 @@ pub fn open_marts(ws: &Workspace) -> Result<Connection> {
     }
     if !marts_current(&conn)? {
         bail!(
-            "the figures were built by an older rexian (its marts name units dim_kind and \
-             dim_key); run `rexian refresh` once to rebuild them"
+            "the figures were built by an older rexian (its marts lack this version's \
+             columns or models); run `rexian refresh` once to rebuild them"
         );
     }
     Ok(conn)
@@ -73,13 +73,22 @@ pub fn push_list(ws: &Workspace, period: &str, dir: Option<&Path>) -> Result<Vec
             "create temp table push_list as {}",
             analysis::query_text("grade")?
         ),
-        duckdb::params![period.start.to_string(), period.end.to_string()],
+        duckdb::params![period.key, ""],
     )?;
-    let frame = analysis::query(&conn, "推送清单", "select * from temp.push_list", &[])?;
+    let frame =
+        analysis::query(&conn, "推送清单", "select * from temp.push_list", &[])?.labelled()?;
+    // The Parquet file is headed as the workbook is, by the dictionary's labels.
+    let headed: Vec<String> = frame
+        .columns
+        .iter()
+        .zip(frame.headers())
+        .map(|(c, h)| format!("{c} as {}", crate::sql::ident(h)))
+        .collect();
+    let headed = format!("select {} from temp.push_list", headed.join(", "));
     let stem = format!("{} 12345热线执法诉求推送清单", period.label);
     let xlsx = dir.join(format!("{stem}.xlsx"));
     output::write(&[frame], Format::Xlsx, CsvEncoding::Utf8Bom, Some(&xlsx))?;
     let parquet = dir.join(format!("{stem}.parquet"));
-    output::export_query(&conn, "select * from temp.push_list", &parquet)?;
+    output::export_query(&conn, &headed, &parquet)?;
     Ok(vec![xlsx, parquet])
 }

@@ -86,7 +86,7 @@ pub fn print_tables(frames: &[Frame]) {
             println!("（无）\n");
             continue;
         }
-        let mut t = table(f.columns.clone());
+        let mut t = table(f.headers().to_vec());
         for row in &f.rows {
             t.add_row(
                 row.iter()
@@ -230,8 +230,8 @@ fn booleans_as_words(conn: &duckdb::Connection, sql: &str) -> Result<String> {
 /// A frame as a Markdown table (rates as they are stored, NULL as "—").
 pub fn markdown(f: &Frame) -> String {
     let esc = |s: String| s.replace('|', "\\|").replace('\n', " ");
-    let mut s = format!("| {} |\n", f.columns.join(" | "));
-    s.push_str(&format!("|{}\n", "---|".repeat(f.columns.len())));
+    let mut s = format!("| {} |\n", f.headers().join(" | "));
+    s.push_str(&format!("|{}\n", "---|".repeat(f.headers().len())));
     for row in &f.rows {
         let cells: Vec<String> = row
             .iter()
@@ -256,7 +256,7 @@ fn csv_bytes(frames: &[Frame], encoding: CsvEncoding) -> Result<Vec<u8>> {
             w.write_record([""])?;
             w.write_record([f.title.as_str()])?;
         }
-        w.write_record(&f.columns)?;
+        w.write_record(f.headers())?;
         for row in &f.rows {
             w.write_record(row.iter().map(|v| match v {
                 Value::Null => NULL_SHOWN.to_string(),
@@ -314,7 +314,7 @@ pub fn json_rows(f: &Frame) -> Result<Vec<u8>> {
         .iter()
         .map(|r| {
             serde_json::Value::Object(
-                f.columns
+                f.headers()
                     .iter()
                     .zip(r)
                     .map(|(c, v)| (c.clone(), json_value(v)))
@@ -334,7 +334,7 @@ fn json_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
                 .iter()
                 .map(|r| {
                     let obj: serde_json::Map<String, serde_json::Value> = f
-                        .columns
+                        .headers()
                         .iter()
                         .zip(r)
                         .map(|(c, v)| (c.clone(), json_value(v)))
@@ -377,7 +377,7 @@ fn xlsx_bytes(frames: &[Frame]) -> Result<Vec<u8>> {
         } else {
             name
         })?;
-        for (c, col) in f.columns.iter().enumerate() {
+        for (c, col) in f.headers().iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, col, &bold)?;
             sheet.set_column_width(c as u16, 14)?;
         }
@@ -427,6 +427,7 @@ mod tests {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: vec![row],
             percent: Default::default(),
+            labels: Vec::new(),
         };
         let bytes = csv_bytes(
             &[

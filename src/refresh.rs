@@ -3,7 +3,9 @@
 //!
 //! A model is one `select` in one file, named after the file. Its dependencies are the other
 //! models its text names, so the order comes from the files themselves. The folder decides
-//! how it is kept: `staging/` models are views, `core/` and `marts/` models are tables.
+//! how it is kept: `staging/` models are views, `core/` and `marts/` models are tables, unless
+//! the file says `-- materialized: view` on a line of its own (the analyses' marts: a view
+//! read for one period costs what a table would cost every refresh for all of them).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -32,9 +34,15 @@ pub struct Model {
 }
 
 impl Model {
-    /// `view` for staging models, `table` for the others.
+    /// `view` for staging models and those that say `-- materialized: view`, `table` for
+    /// the others.
     pub fn materialized(&self) -> &'static str {
-        if self.layer == "staging" {
+        if self.layer == "staging"
+            || self
+                .sql
+                .lines()
+                .any(|l| l.trim() == "-- materialized: view")
+        {
             "view"
         } else {
             "table"

@@ -181,6 +181,11 @@ pub fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
+/// A name as a SQL identifier: double-quoted, inner quotes doubled.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
 /// The highest `$N` a statement uses (comments ignored): how many parameters it takes.
 pub fn param_count(text: &str) -> usize {
     let code: String = text

@@ -1,20 +1,16 @@
--- 重点督办: the 重大 and 屡次不改 appeals of [$1, $2) with their state and the office's
--- decisions (supervision_decisions, recorded with `rexian decide`).
-
-with graded as (
-    select * from ({{grade}})
-)
-
+-- 重点督办: the 重大 and 屡次不改 appeals of period $1 in region $2 ('' for the city), with
+-- their state and the office's latest decision (supervision_decisions, from `rexian decide`).
 select
-    g.工单编号, g.受理时间, g.区县, g.承办单位, g.诉求分类,
-    case when g.分级 = '重大' and g.屡次不改 then '重大、屡次不改'
-         when g.分级 = '重大' then '重大' else '屡次不改' end as 督办类型,
-    g.触发规则, g.触发语句, g.前次工单, g.办理状态, g.超期未办结, g.建议措施,
-    d.decision as 督办决定, d.decided_at as 决定时间
-from graded as g
+    g.ticket_id, g.accepted_at, g.region_name, g.department, g.category,
+    case when g.grade = '重大' and g.is_recurrence then '重大、屡次不改'
+         when g.grade = '重大' then '重大' else '屡次不改' end as supervision_type,
+    g.rule_fired, g.trigger_sentence, g.recurrence_of, g.status, g.is_overdue_open, g.action,
+    d.decision, d.decided_at
+from mart_graded_appeals as g
 left join (
     select ticket_id, arg_max(decision, decided_at) as decision, max(decided_at) as decided_at
     from supervision_decisions group by all
-) as d on d.ticket_id = g.工单编号
-where g.分级 = '重大' or g.屡次不改
-order by g.分级 <> '重大', g.受理时间, g.工单编号
+) as d on d.ticket_id = g.ticket_id
+where g.period_key = $1 and ($2 = '' or g.region_name = $2)
+    and (g.grade = '重大' or g.is_recurrence)
+order by g.grade <> '重大', g.accepted_at, g.ticket_id

@@ -64,10 +64,9 @@ pub fn indicators(
 pub fn grade(ws: &Workspace, period: &str, region: Option<&str>, out: &Output) -> Result<()> {
     let conn = open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
-    analysis::set_region(&conn, region.unwrap_or(""))?;
-    let frame = analysis::grade(&conn, &period)?;
+    let frame = analysis::grade(&conn, &period, region.unwrap_or(""))?;
     if out.format == Format::Table && out.path.is_none() {
-        let grades = frame.texts("分级");
+        let grades = frame.texts("grade");
         for g in ["重大", "需协调争议解决", "普遍性执法问题", "一般"] {
             eprintln!("{g}: {}", grades.iter().filter(|x| *x == g).count());
         }
@@ -91,8 +90,7 @@ pub fn analyse(
     }
     let conn = open_marts(ws)?;
     let period = Period::resolve(&conn, &ws.config, period)?;
-    analysis::set_region(&conn, region.unwrap_or(""))?;
-    let frames = analysis::run(&conn, &ws.config, name, &period)?;
+    let frames = analysis::run(&conn, &ws.config, name, &period, region.unwrap_or(""))?;
     out.write(&frames)
 }
 

@@ -73,7 +73,7 @@ impl Table {
             columns: idx
                 .iter()
                 .map(|i| {
-                    let c = &f.columns[*i];
+                    let c = &f.headers()[*i];
                     labels.get(c).unwrap_or(c).clone()
                 })
                 .collect(),
@@ -394,10 +394,10 @@ pub fn period_data(
         "保守效能指数",
         "等级",
     ];
-    let grades = analysis::grade_counts(conn, period)?;
-    let hot = analysis::run(conn, config, "hot", period)?;
-    let warnings = analysis::run(conn, config, "warnings", period)?;
-    let supervision = analysis::run(conn, config, "supervision", period)?;
+    let grades = analysis::grade_counts(conn, period, region)?;
+    let hot = analysis::run(conn, config, "hot", period, region)?;
+    let warnings = analysis::run(conn, config, "warnings", period, region)?;
+    let supervision = analysis::run(conn, config, "supervision", period, region)?;
     let top = hot[0].rows.first();
     let overview = vec![prose::render(
         ws,
@@ -457,12 +457,13 @@ pub fn period_data(
     } else {
         None
     };
-    let disputes = analysis::run(conn, config, "disputes", period)?;
+    let disputes = analysis::run(conn, config, "disputes", period, region)?;
     let closing = if kind == Kind::PilotSummary {
         Some(closing(
             conn,
             ws,
             period,
+            region,
             &supervision[0],
             disputes[0].rows.len(),
             warnings[0].rows.len(),
@@ -539,12 +540,12 @@ pub fn period_data(
         supervision: Table::from_frame(
             &supervision[0].head(30),
             &[
-                "工单编号",
-                "区县",
-                "承办单位",
-                "诉求分类",
-                "督办类型",
-                "办理状态",
+                "ticket_id",
+                "region_name",
+                "department",
+                "category",
+                "supervision_type",
+                "status",
             ],
         ),
         definitions,
@@ -634,7 +635,7 @@ fn definitions(conn: &Connection) -> Result<(Vec<Vec<String>>, Labels)> {
 /// The pilot summary's 试点成效 section: the difference-in-differences table and its note.
 fn pilot_effect(conn: &Connection, ws: &Workspace, period: &Period) -> Result<PilotEffect> {
     let config = &ws.config;
-    let f = &analysis::run(conn, config, "pilot-effect", period)?[0];
+    let f = &analysis::run(conn, config, "pilot-effect", period, "")?[0];
     Ok(PilotEffect {
         note: prose::render(
             ws,
@@ -733,6 +734,7 @@ fn closing(
     conn: &Connection,
     ws: &Workspace,
     period: &Period,
+    region: &str,
     supervision: &Frame,
     disputes: usize,
     warnings: usize,
@@ -744,7 +746,7 @@ fn closing(
     for r in supervision
         .rows
         .iter()
-        .filter(|r| cell(supervision, r, "督办类型").contains("重大"))
+        .filter(|r| cell(supervision, r, "supervision_type").contains("重大"))
         .take(5)
     {
         cases.push(prose::render(
@@ -752,18 +754,18 @@ fn closing(
             "typical_case",
             serde_json::json!({
                 "n": cases.len() + 1,
-                "ticket": cell(supervision, r, "工单编号"),
-                "region": cell(supervision, r, "区县"),
-                "department": cell(supervision, r, "承办单位"),
-                "category": cell(supervision, r, "诉求分类"),
-                "rule": cell(supervision, r, "触发规则"),
-                "sentence": cell(supervision, r, "触发语句"),
-                "status": cell(supervision, r, "办理状态"),
-                "decision": cell(supervision, r, "督办决定"),
+                "ticket": cell(supervision, r, "ticket_id"),
+                "region": cell(supervision, r, "region_name"),
+                "department": cell(supervision, r, "department"),
+                "category": cell(supervision, r, "category"),
+                "rule": cell(supervision, r, "rule_fired"),
+                "sentence": cell(supervision, r, "trigger_sentence"),
+                "status": cell(supervision, r, "status"),
+                "decision": cell(supervision, r, "decision"),
             }),
         )?);
     }
-    let focus = &analysis::run(conn, &ws.config, "focus", period)?[0];
+    let focus = &analysis::run(conn, &ws.config, "focus", period, region)?[0];
     let top = |dim: &str, n: usize| -> Vec<serde_json::Value> {
         focus
             .rows

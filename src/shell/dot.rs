@@ -87,6 +87,7 @@ pub fn dot_command(session: &mut Session, line: &str, sink: &Sink) -> Result<Nex
                 columns: ["表/视图", "列", "类型", "说明"].map(String::from).to_vec(),
                 rows,
                 percent: Default::default(),
+                labels: Vec::new(),
             };
             println!("{}", format_frame(&out, Format::Table)?);
         }

@@ -237,6 +237,7 @@ impl Session {
                 columns,
                 rows: kept,
                 percent: Default::default(),
+                labels: Vec::new(),
             },
             total,
         ))

@@ -442,12 +442,12 @@ fn grades_rules_and_actions_match_the_hand_calculation() {
     let period =
         rexian::period::Period::resolve(&conn, &rexian::config::Config::default(), "2024-05")
             .unwrap();
-    let f = rexian::analysis::grade(&conn, &period).unwrap();
+    let f = rexian::analysis::grade(&conn, &period, "").unwrap();
     assert_eq!(f.rows.len(), 57);
-    let ids = f.texts("工单编号");
-    let grade = f.texts("分级");
-    let rule = f.texts("触发规则");
-    let action = f.texts("建议措施");
+    let ids = f.texts("ticket_id");
+    let grade = f.texts("grade");
+    let rule = f.texts("rule_fired");
+    let action = f.texts("action");
     let of = |id: &str| {
         let i = ids.iter().position(|x| x == id).unwrap();
         (grade[i].as_str(), rule[i].as_str(), action[i].as_str())
@@ -476,9 +476,9 @@ fn grades_rules_and_actions_match_the_hand_calculation() {
     // R2) are in 兖州区 and 任城区.
     let t = fixture_ws("\n[grading]\nwidespread_regions = 2\nwidespread_orders_per_region = 1\n");
     let conn = t.db();
-    let f = rexian::analysis::grade(&conn, &period).unwrap();
-    let ids = f.texts("工单编号");
-    let grade = f.texts("分级");
+    let f = rexian::analysis::grade(&conn, &period, "").unwrap();
+    let ids = f.texts("ticket_id");
+    let grade = f.texts("grade");
     let mut wide: Vec<&str> = ids
         .iter()
         .zip(&grade)
@@ -495,7 +495,7 @@ fn analyses_of_the_fixture() {
     let conn = t.db();
     let config = rexian::config::Config::default();
     let period = rexian::period::Period::resolve(&conn, &config, "2024-05").unwrap();
-    let run = |name: &str| rexian::analysis::run(&conn, &config, name, &period).unwrap();
+    let run = |name: &str| rexian::analysis::run(&conn, &config, name, &period, "").unwrap();
 
     // 热点: 拒载绕路 (40) first, then 价格欺诈 (M1 M2 M3).
     let hot = run("hot");
@@ -527,8 +527,8 @@ fn analyses_of_the_fixture() {
 
     // 重点督办: U8 (重大) and M3 (屡次不改, after M1).
     let s = &run("supervision")[0];
-    assert_eq!(s.texts("工单编号"), ["U8", "M3"]);
-    assert_eq!(s.texts("前次工单")[1], "M1");
+    assert_eq!(s.texts("ticket_id"), ["U8", "M3"]);
+    assert_eq!(s.texts("recurrence_of")[1], "M1");
 
     // 监督重点: complaints by field — 交通运输 40, then 城市管理 (U's 7 + R's 2 + K1).
     let f = &run("focus")[0];
@@ -536,7 +536,7 @@ fn analyses_of_the_fixture() {
     assert_eq!(f.texts("投诉举报件数")[..2], ["40", "10"]);
 
     // An unknown analysis and an unknown period say what exists.
-    let e = rexian::analysis::run(&conn, &config, "gossip", &period).unwrap_err();
+    let e = rexian::analysis::run(&conn, &config, "gossip", &period, "").unwrap_err();
     assert!(format!("{e:#}").contains("pilot-effect"), "{e:#}");
     let e = rexian::period::Period::resolve(&conn, &config, "2031-01").unwrap_err();
     assert!(format!("{e:#}").contains("2023-05 … 2024-06"), "{e:#}");

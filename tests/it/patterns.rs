@@ -44,7 +44,7 @@ fn the_analyses_find_every_planted_pattern() {
 
     // 预警 finds the spike of 餐饮油烟 in 邹城市 in June 2024, and the hot list leads with it.
     let june = period("2024-06");
-    let w = &analysis::run(&conn, &config, "warnings", &june).unwrap()[0];
+    let w = &analysis::run(&conn, &config, "warnings", &june, "").unwrap()[0];
     let found: Vec<(String, String)> = w
         .texts("诉求分类")
         .into_iter()
@@ -54,7 +54,7 @@ fn the_analyses_find_every_planted_pattern() {
         found.contains(&("城乡建设/市容环境/餐饮油烟".into(), "邹城市".into())),
         "{found:?}"
     );
-    let hot = analysis::run(&conn, &config, "hot", &june).unwrap();
+    let hot = analysis::run(&conn, &config, "hot", &june, "").unwrap();
     assert_eq!(hot[0].texts("诉求分类")[0], "城乡建设/市容环境/餐饮油烟");
     assert!(
         hot[1].texts("关键词")[..5]
@@ -66,11 +66,11 @@ fn the_analyses_find_every_planted_pattern() {
 
     // 分级: the problem spread over 4 regions in March 2024 is 普遍性执法问题 (unless a
     // stronger rule fired), and every major-incident text is 重大.
-    let march = analysis::grade(&conn, &period("2024-03")).unwrap();
+    let march = analysis::grade(&conn, &period("2024-03"), "").unwrap();
     let graded: std::collections::HashMap<String, String> = march
-        .texts("工单编号")
+        .texts("ticket_id")
         .into_iter()
-        .zip(march.texts("分级"))
+        .zip(march.texts("grade"))
         .collect();
     let planted = ids(&manifest, "widespread");
     for id in &planted {
@@ -91,13 +91,13 @@ fn the_analyses_find_every_planted_pattern() {
     );
     for id in ids(&manifest, "major") {
         let month = format!("{}-{}", &id[2..6], &id[6..8]);
-        let f = analysis::grade(&conn, &period(&month)).unwrap();
-        let i = f.texts("工单编号").iter().position(|x| *x == id).unwrap();
-        assert_eq!(f.texts("分级")[i], "重大", "{id}");
+        let f = analysis::grade(&conn, &period(&month), "").unwrap();
+        let i = f.texts("ticket_id").iter().position(|x| *x == id).unwrap();
+        assert_eq!(f.texts("grade")[i], "重大", "{id}");
     }
 
     // 会商研判: the category bounced between two 任城区 departments, led by the one that closes.
-    let d = &analysis::run(&conn, &config, "disputes", &period("2024-05")).unwrap()[0];
+    let d = &analysis::run(&conn, &config, "disputes", &period("2024-05"), "").unwrap()[0];
     let i = d
         .texts("诉求分类")
         .iter()
@@ -115,8 +115,8 @@ fn the_analyses_find_every_planted_pattern() {
 
     // 重点督办: the address re-appealed after each closing is 屡次不改, month after month.
     let repeat = ids(&manifest, "repeat_address");
-    let s = &analysis::run(&conn, &config, "supervision", &period("2024-05")).unwrap()[0];
-    let listed = s.texts("工单编号");
+    let s = &analysis::run(&conn, &config, "supervision", &period("2024-05"), "").unwrap()[0];
+    let listed = s.texts("ticket_id");
     assert!(
         repeat.iter().any(|id| listed.contains(id)),
         "{listed:?} lacks every one of {repeat:?}"
@@ -133,7 +133,7 @@ fn the_analyses_find_every_planted_pattern() {
     );
 
     // 试点成效: pilot units' satisfaction rose more than the others' (the planted effect).
-    let p = &analysis::run(&conn, &config, "pilot-effect", &period("pilot")).unwrap()[0];
+    let p = &analysis::run(&conn, &config, "pilot-effect", &period("pilot"), "").unwrap()[0];
     let row = p
         .texts("指标")
         .iter()

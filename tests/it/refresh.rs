@@ -186,4 +186,21 @@ fn marts_built_by_an_older_rexian_ask_for_a_refresh_and_get_one() {
     );
     ok(&t.run(&["refresh"]));
     ok(&t.run(&["indicators", "--period", "2024-03"]));
+
+    // A build from before the grades were a mart: asked for a refresh, not a catalog error.
+    t.db_rw()
+        .execute_batch("drop view mart_graded_appeals")
+        .unwrap();
+    let out = t.run(&["grade", "--period", "2024-03"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rexian refresh"), "{err}");
+    ok(&t.run(&["refresh"]));
+    let grades = ok(&t.run(&["grade", "--period", "2024-03", "--format", "csv"]));
+    assert!(
+        grades
+            .trim_start_matches('\u{feff}')
+            .starts_with("工单编号,受理时间,区县,承办单位,诉求分类,执法领域,分级,触发规则"),
+        "{grades}"
+    );
 }

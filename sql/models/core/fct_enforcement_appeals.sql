@@ -247,7 +247,9 @@ final as (
         nullif(regexp_extract(a.major_hit.kept, {{major_pattern}}), '') as major_keyword,
         a.major_hit.sentence as major_sentence,
         coalesce(c.crowd_callers, 1) as crowd_callers,
-        {{rules_version}} as rules_version
+        {{rules_version}} as rules_version,
+        -- The analyses' marts join it to dim_period_month (see there why).
+        cast(date_trunc('month', a.accepted_at) as date) as accepted_month
     from calendar as a
     left join caller_history as hc on hc.ticket_id = a.ticket_id
     left join subject_history as hs on hs.ticket_id = a.ticket_id

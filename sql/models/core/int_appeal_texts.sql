@@ -4,6 +4,7 @@
 select
     f.ticket_id,
     f.accepted_at,
+    f.accepted_month,
     f.region_name,
     coalesce(a.title, '') || '。' || coalesce(a.content, '') as text
 from fct_enforcement_appeals as f
