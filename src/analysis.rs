@@ -280,20 +280,35 @@ fn check_unit(conn: &Connection, by: &str, region: &str) -> Result<()> {
     Ok(())
 }
 
+/// Reads `sql/analyses/NAME.sql`, a read of a mart for period `$1` and region `$2` ("" for
+/// the city), headed by the dictionary: the one way the analyses' marts are read.
+///
+/// # Errors
+/// When the region is unknown or the query fails.
+fn read_mart(
+    conn: &Connection,
+    name: &str,
+    title: &str,
+    period: &Period,
+    region: &str,
+) -> Result<Frame> {
+    check_unit(conn, "region", region)?;
+    query(
+        conn,
+        &format!("{} {title}", period.label),
+        query_text(name)?,
+        &[&period.key, &region],
+    )?
+    .labelled()
+}
+
 /// 分级分类 of every enforcement-related appeal accepted in the period, in a region ("" for
 /// the city), from mart_graded_appeals.
 ///
 /// # Errors
 /// When the region is unknown or the query fails.
 pub fn grade(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
-    check_unit(conn, "region", region)?;
-    query(
-        conn,
-        &format!("{} 分级分类", period.label),
-        query_text("grade")?,
-        &[&period.key, &region],
-    )?
-    .labelled()
+    read_mart(conn, "grade", "分级分类", period, region)
 }
 
 /// The number of appeals per grade and suggested action in the period and region (for the
@@ -302,14 +317,7 @@ pub fn grade(conn: &Connection, period: &Period, region: &str) -> Result<Frame> 
 /// # Errors
 /// When the region is unknown or the query fails.
 pub fn grade_counts(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
-    check_unit(conn, "region", region)?;
-    query(
-        conn,
-        &format!("{} 分级分类统计", period.label),
-        query_text("grade_counts")?,
-        &[&period.key, &region],
-    )?
-    .labelled()
+    read_mart(conn, "grade_counts", "分级分类统计", period, region)
 }
 
 /// 重点督办: the 重大 and 屡次不改 appeals of the period and region, with the office's
@@ -318,14 +326,7 @@ pub fn grade_counts(conn: &Connection, period: &Period, region: &str) -> Result<
 /// # Errors
 /// When the region is unknown or the query fails.
 pub fn supervision(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
-    check_unit(conn, "region", region)?;
-    query(
-        conn,
-        &format!("{} 重点督办清单", period.label),
-        query_text("supervision")?,
-        &[&period.key, &region],
-    )?
-    .labelled()
+    read_mart(conn, "supervision", "重点督办清单", period, region)
 }
 
 /// The names of the analyses `rexian analyse` runs.

@@ -82,7 +82,7 @@ pub fn push_list(ws: &Workspace, period: &str, dir: Option<&Path>) -> Result<Vec
         .columns
         .iter()
         .zip(frame.headers())
-        .map(|(c, h)| format!("{c} as {}", crate::sql::ident(h)))
+        .map(|(c, h)| format!("{} as {}", crate::sql::ident(c), crate::sql::ident(h)))
         .collect();
     let headed = format!("select {} from temp.push_list", headed.join(", "));
     let stem = format!("{} 12345热线执法诉求推送清单", period.label);
