@@ -29,7 +29,6 @@ fn main() -> Result<()> {
     for run in ["first in the process", "warm"] {
         let t = Instant::now();
         let data = report::period_data(&conn, &ws, Kind::Monthly, &period, "")?;
-        rexian::analysis::set_region(&conn, "")?;
         let queries = t.elapsed().as_secs_f64();
         let t2 = Instant::now();
         let pdf = report::typeset(&ws, "period-report.typ", &data, &data.svgs, last_day)?;

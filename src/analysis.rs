@@ -193,21 +193,6 @@ pub fn query_text(name: &str) -> Result<&'static str> {
         .with_context(|| format!("sql/analyses/{name}.sql is missing from this build"))
 }
 
-/// Limits the period analyses (grades, hot issues, disputes, warnings, focus, the key
-/// supervision list) of this connection to one region; "" for the whole city. The SQL reads it
-/// with `getvariable('rexian_region')`.
-///
-/// # Errors
-/// When the region is unknown (the message lists the regions), or DuckDB refuses.
-pub fn set_region(conn: &Connection, region: &str) -> Result<()> {
-    check_unit(conn, "region", region)?;
-    conn.execute_batch(&format!(
-        "set variable rexian_region = {}",
-        crate::sql::literal(region)
-    ))?;
-    Ok(())
-}
-
 /// The unit kinds indicators are given by.
 pub const UNIT_KINDS: [&str; 4] = ["department", "region", "field", "city"];
 
@@ -264,6 +249,14 @@ fn check_unit(conn: &Connection, by: &str, region: &str) -> Result<()> {
     if !UNIT_KINDS.contains(&by) {
         bail!("--by {by:?}: use one of {}", UNIT_KINDS.join(", "));
     }
+    check_region(conn, region)
+}
+
+/// Refuses a region that is not one ("" is the whole city), listing the regions.
+///
+/// # Errors
+/// When the region is unknown, or the regions cannot be read.
+pub fn check_region(conn: &Connection, region: &str) -> Result<()> {
     if !region.is_empty() {
         let known: Vec<String> = {
             let mut s = conn.prepare("select region_name from dim_region order by region_code")?;
@@ -292,7 +285,7 @@ fn read_mart(
     period: &Period,
     region: &str,
 ) -> Result<Frame> {
-    check_unit(conn, "region", region)?;
+    check_region(conn, region)?;
     query(
         conn,
         &format!("{} {title}", period.label),
@@ -351,31 +344,11 @@ pub fn run(
     period: &Period,
     region: &str,
 ) -> Result<Vec<Frame>> {
-    // The analyses not yet read from marts take the region from a session variable.
-    set_region(conn, region)?;
-    let (start, end) = (period.start.to_string(), period.end.to_string());
-    let p = &[&start as &dyn ToSql, &end];
-    let label = &period.label;
     Ok(match name {
-        "hot" => hot(conn, config, period)?,
-        "disputes" => vec![query(
-            conn,
-            &format!("{label} 会商研判"),
-            query_text("disputes")?,
-            p,
-        )?],
-        "warnings" => vec![query(
-            conn,
-            &format!("{label} 预警"),
-            query_text("warnings")?,
-            p,
-        )?],
-        "focus" => vec![query(
-            conn,
-            &format!("{label} 监督重点"),
-            query_text("focus")?,
-            p,
-        )?],
+        "hot" => hot(conn, config, period, region)?,
+        "disputes" => vec![read_mart(conn, "disputes", "会商研判", period, region)?],
+        "warnings" => vec![read_mart(conn, "warnings", "预警", period, region)?],
+        "focus" => vec![read_mart(conn, "focus", "监督重点", period, region)?],
         "supervision" => vec![supervision(conn, period, region)?],
         "pilot-effect" => {
             let mut f = query(
@@ -394,34 +367,28 @@ pub fn run(
     })
 }
 
-fn hot(conn: &Connection, config: &Config, period: &Period) -> Result<Vec<Frame>> {
-    let categories = query(
-        conn,
-        &format!("{} 热点诉求分类", period.label),
-        query_text("hot_categories")?,
-        &[
-            &period.start.to_string(),
-            &period.end.to_string(),
-            &period.prev_start().to_string(),
-        ],
-    )?;
-    let names: Vec<Value> = categories
-        .texts("诉求分类")
-        .into_iter()
-        .take(3)
-        .map(Value::Text)
-        .collect();
-    let keywords = hot_keywords(conn, config, period)?;
-    let examples = query(
-        conn,
-        &format!("{} 典型诉求（已脱敏）", period.label),
-        query_text("hot_examples")?,
-        &[
-            &period.start.to_string(),
-            &period.end.to_string(),
-            &Value::List(names),
-        ],
-    )?;
+/// 按诉求类型和来源渠道: the appeals of the period and region per type and per channel.
+///
+/// # Errors
+/// When the region is unknown or the query fails.
+pub fn type_channel(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
+    read_mart(conn, "type_channel", "诉求类型和来源渠道", period, region)
+}
+
+/// 排名变动: the departments ranked in the period (those of the region, "" for all) with
+/// their ranks in the period before.
+///
+/// # Errors
+/// When the region is unknown or the query fails.
+pub fn department_movement(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
+    read_mart(conn, "department_movement", "排名变动", period, region)
+}
+
+/// 热点问题: the hot categories, the hot keywords and the hottest categories' examples.
+fn hot(conn: &Connection, config: &Config, period: &Period, region: &str) -> Result<Vec<Frame>> {
+    let categories = read_mart(conn, "hot_categories", "热点诉求分类", period, region)?;
+    let keywords = hot_keywords(conn, config, period, region)?.labelled()?;
+    let examples = read_mart(conn, "hot_examples", "典型诉求（已脱敏）", period, region)?;
     Ok(vec![categories, keywords, examples])
 }
 
@@ -429,13 +396,9 @@ pub use crate::keywords::warm_up;
 
 /// The distinct texts of the period and the one before, with their numbers of appeals, as
 /// Arrow batches: the strings are read in place rather than copied one by one.
-fn texts(conn: &Connection, period: &Period) -> Result<Vec<RecordBatch>> {
+fn texts(conn: &Connection, period: &Period, region: &str) -> Result<Vec<RecordBatch>> {
     let mut stmt = conn.prepare(query_text("keyword_texts")?)?;
-    let batches = stmt.query_arrow([
-        period.prev_start().to_string(),
-        period.start.to_string(),
-        period.end.to_string(),
-    ])?;
+    let batches = stmt.query_arrow([period.key.to_string(), region.to_string()])?;
     Ok(batches.collect())
 }
 
@@ -533,7 +496,12 @@ fn candidates<'a>(
     Ok(candidates)
 }
 
-fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<Frame> {
+fn hot_keywords(
+    conn: &Connection,
+    config: &Config,
+    period: &Period,
+    region: &str,
+) -> Result<Frame> {
     let stop: HashSet<&str> = config
         .analysis
         .stopwords
@@ -547,7 +515,7 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
         .map(String::as_str)
         .collect();
     let started = std::time::Instant::now();
-    let batches = texts(conn, period)?;
+    let batches = texts(conn, period, region)?;
     let (now_texts, before_texts) = text_pairs(&batches)?;
     tracing::debug!(
         seconds = started.elapsed().as_secs_f64(),
@@ -604,17 +572,17 @@ fn hot_keywords(conn: &Connection, config: &Config, period: &Period) -> Result<F
     Ok(Frame {
         title: format!("{} 热点关键词", period.label),
         columns: [
-            "排名",
-            "关键词",
-            "同见于",
-            "含该词件数",
-            "上期件数",
-            "环比增长",
+            "rank",
+            "keyword",
+            "seen_with",
+            "appeals_containing",
+            "appeals_prev",
+            "growth",
         ]
         .map(String::from)
         .to_vec(),
         rows,
-        percent: ["环比增长".to_string()].into(),
+        percent: BTreeSet::new(),
         labels: Vec::new(),
     })
 }

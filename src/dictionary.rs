@@ -28,7 +28,8 @@ pub struct Entry {
     /// for columns people do not see under a heading of their own.
     #[serde(default)]
     pub label: String,
-    /// What its values are: `rate` (shown as a percentage), or empty.
+    /// What its values are: `rate` (shown as a percentage), `index` (a report prints one
+    /// decimal), or empty.
     #[serde(default)]
     pub unit: String,
 }

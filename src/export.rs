@@ -46,13 +46,21 @@ pub fn open_marts(ws: &Workspace) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Whether the marts have this version's shape (sql/ops/marts_current.sql): marts built by an
-/// older rexian need one `rexian refresh`.
+/// Whether the marts have this version's shape (sql/ops/marts_current.sql): every model of
+/// this build exists; marts built by an older rexian need one `rexian refresh`.
 ///
 /// # Errors
 /// When the catalog cannot be read.
 pub fn marts_current(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row(crate::sql::OPS_MARTS_CURRENT.text, [], |r| r.get(0))?)
+    let models = crate::refresh::models()?
+        .into_iter()
+        .map(|m| duckdb::types::Value::Text(m.name))
+        .collect();
+    Ok(conn.query_row(
+        crate::sql::OPS_MARTS_CURRENT.text,
+        [duckdb::types::Value::List(models)],
+        |r| r.get(0),
+    )?)
 }
 
 /// Writes the graded appeals of a period with their suggested actions, as an XLSX workbook

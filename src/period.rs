@@ -457,19 +457,6 @@ impl Period {
     pub fn kind(&self) -> PeriodKind {
         self.key.kind()
     }
-
-    /// The start of the period before, for growth figures.
-    pub fn prev_start(&self) -> NaiveDate {
-        let months = match self.key {
-            PeriodKey::Month(_) => 1,
-            PeriodKey::Quarter { .. } => 3,
-            PeriodKey::Rolling { first, last } => first.months_until(last).max(1) as u32,
-            _ => 12,
-        };
-        self.start
-            .checked_sub_months(chrono::Months::new(months))
-            .unwrap_or(self.start)
-    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
--- The titles and contents (masked at load) of the enforcement-related appeals of the period
--- [$2, $3) and of the period before [$1, $2), for keyword counting, one row per appeal (the
--- texts are nearly all distinct, so grouping equal ones would cost more than it saves).
+-- The titles and contents (masked at load) of the enforcement-related appeals of period $1 and
+-- of the period before (as long as it: dim_period_month.in_prev), in region $2 ('' for the
+-- city), for keyword counting, one row per appeal (the texts are nearly all distinct, so
+-- grouping equal ones would cost more than it saves).
 select
-    accepted_at >= cast($2 as date) as in_period,
-    text,
+    pm.in_period,
+    t.text,
     1::bigint as appeals
-from int_appeal_texts
-where accepted_at >= cast($1 as date) and accepted_at < cast($3 as date)
-    and (coalesce(getvariable('rexian_region'), '') = '' or region_name = getvariable('rexian_region'))
+from int_appeal_texts as t
+inner join dim_period_month as pm on pm.month = t.accepted_month
+where pm.period_key = $1 and (pm.in_period or pm.in_prev)
+    and ($2 = '' or t.region_name = $2)

@@ -97,12 +97,16 @@ impl Table {
 /// 签收率): the indicators' `short_name` from stg_indicator.
 type Labels = std::collections::BTreeMap<String, String>;
 
-/// A cell as a report prints it: rates as percentages, an index with one decimal, other
-/// fractional figures with two, so that a column's figures line up.
+/// A cell as a report prints it: rates as percentages, an index (data/dictionary.csv's unit
+/// `index`) with one decimal, other fractional figures with two, so that a column's figures
+/// line up.
 fn cell(v: &duckdb::types::Value, percent: bool, column: &str) -> String {
     match v {
         duckdb::types::Value::Double(x) if !percent => {
-            let decimals = if column.contains("指数") { 1 } else { 2 };
+            // The indicators' frames are still headed in Chinese (issue 12): their 指数.
+            let index = crate::dictionary::heading(column).is_some_and(|h| h.unit == "index")
+                || column.contains("指数");
+            let decimals = if index { 1 } else { 2 };
             format!("{x:.decimals$}")
         }
         _ => display(v, percent),
@@ -347,7 +351,7 @@ pub fn period_data(
     region: &str,
 ) -> Result<PeriodData> {
     let config = &ws.config;
-    analysis::set_region(conn, region)?;
+    analysis::check_region(conn, region)?;
     let (unit_kind, unit_key) = if region.is_empty() {
         ("city", "全市")
     } else {
@@ -410,8 +414,8 @@ pub fn period_data(
             "change_yoy": headline.volume_yoy,
             "on_time": headline.on_time,
             "satisfaction": headline.satisfaction,
-            "top_category": top.and_then(|r| hot[0].col("诉求分类").map(|i| display(&r[i], false))),
-            "top_count": top.and_then(|r| hot[0].col("件数").map(|i| display(&r[i], false))),
+            "top_category": top.and_then(|r| hot[0].col("category").map(|i| display(&r[i], false))),
+            "top_count": top.and_then(|r| hot[0].col("appeals").map(|i| display(&r[i], false))),
             "warnings": warnings[0].rows.len(),
         }),
     )?];
@@ -427,15 +431,10 @@ pub fn period_data(
     };
     let (charts, svgs) = charts(conn, ws, kind, period, region, (ranked_period, &ranked))?;
     let movement = match kind {
-        Kind::Quarterly | Kind::Annual => movement(conn, ws, period)?,
+        Kind::Quarterly | Kind::Annual => movement(conn, ws, period, region)?,
         _ => None,
     };
-    let types = analysis::query(
-        conn,
-        "诉求类型和来源渠道",
-        analysis::query_text("type_channel")?,
-        &[&period.start.to_string(), &period.end.to_string()],
-    )?;
+    let types = analysis::type_channel(conn, period, region)?;
     let fields = if region.is_empty() {
         let f = analysis::indicators(conn, period, "field", "")?;
         Some(Table::from_frame_as(
@@ -489,12 +488,12 @@ pub fn period_data(
         disputes: Table::from_frame(
             &disputes[0].head(20),
             &[
-                "诉求分类",
-                "区县",
-                "件数",
-                "退单件数",
-                "退单单位",
-                "建议牵头单位",
+                "category",
+                "region_name",
+                "appeals",
+                "returned",
+                "returned_by",
+                "lead_candidate",
             ],
         ),
         closing,
@@ -531,11 +530,17 @@ pub fn period_data(
         )?,
         departments: Table::from_frame_as(&ranked, &keep, &labels),
         grades: Table::from_frame(&grades, &[]),
-        hot: Table::from_frame(&hot[0], &["排名", "诉求分类", "件数", "占比", "环比增长"]),
+        hot: Table::from_frame(&hot[0], &["rank", "category", "appeals", "share", "growth"]),
         keywords: Table::from_frame(&hot[1], &[]),
         warnings: Table::from_frame(
             &warnings[0],
-            &["诉求分类", "区县", "件数", "前期月均", "预警线"],
+            &[
+                "category",
+                "region_name",
+                "appeals",
+                "mean_before",
+                "threshold",
+            ],
         ),
         supervision: Table::from_frame(
             &supervision[0].head(30),
@@ -770,12 +775,12 @@ fn closing(
         focus
             .rows
             .iter()
-            .filter(|r| cell(focus, r, "维度") == dim)
+            .filter(|r| cell(focus, r, "dimension") == dim)
             .take(n)
             .map(|r| {
                 serde_json::json!({
-                    "name": cell(focus, r, "名称"),
-                    "count": cell(focus, r, "投诉举报件数"),
+                    "name": cell(focus, r, "item"),
+                    "count": cell(focus, r, "complaints"),
                 })
             })
             .collect()
@@ -816,19 +821,19 @@ fn as_number(v: &duckdb::types::Value) -> Option<f64> {
 
 /// 排名变动: the departments' ranks now and in the period before, with a sentence naming the
 /// largest moves; `None` when no department is ranked.
-fn movement(conn: &Connection, ws: &Workspace, period: &Period) -> Result<Option<Movement>> {
-    let f = analysis::query(
-        conn,
-        "排名变动",
-        analysis::query_text("department_movement")?,
-        &[&period.key, &period.prev_key],
-    )?;
+fn movement(
+    conn: &Connection,
+    ws: &Workspace,
+    period: &Period,
+    region: &str,
+) -> Result<Option<Movement>> {
+    let f = analysis::department_movement(conn, period, region)?;
     if f.rows.is_empty() {
         return Ok(None);
     }
     let prev_label = Period::find(conn, period.prev_key)?.map(|p| p.label);
     let (Some(name), Some(now), Some(before)) =
-        (f.col("单位"), f.col("本期排名"), f.col("上期排名"))
+        (f.col("unit_key"), f.col("rank_now"), f.col("rank_prev"))
     else {
         anyhow::bail!("sql/analyses/department_movement.sql lost a column");
     };
@@ -1124,9 +1129,7 @@ pub fn write(
             kind.period_kind().example()
         );
     }
-    let data = period_data(conn, ws, kind, period, region);
-    analysis::set_region(conn, "")?;
-    let data = data?;
+    let data = period_data(conn, ws, kind, period, region)?;
     let last_day = period.end.pred_opt().unwrap_or(period.end);
     let pdf = typeset(ws, "period-report.typ", &data, &data.svgs, last_day)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

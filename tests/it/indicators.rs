@@ -500,30 +500,60 @@ fn analyses_of_the_fixture() {
     // 热点: 拒载绕路 (40) first, then 价格欺诈 (M1 M2 M3).
     let hot = run("hot");
     assert_eq!(
-        hot[0].texts("诉求分类")[..2],
+        hot[0].texts("category")[..2],
         ["交通运输/出租车/拒载绕路", "市场监管/价格监管/价格欺诈"]
     );
-    assert_eq!(hot[0].texts("件数")[..2], ["40", "3"]);
+    assert_eq!(hot[0].texts("appeals")[..2], ["40", "3"]);
     // The phrase of the 40 appeals, not the fragment 出租车.
     assert!(
-        hot[1].texts("关键词")[0].contains("出租车"),
+        hot[1].texts("keyword")[0].contains("出租车"),
         "{:?}",
-        hot[1].texts("关键词")
+        hot[1].texts("keyword")
     );
-    assert_eq!(hot[2].texts("诉求分类").len(), 2 + 2 + 2); // 2 examples × top 3
+    assert_eq!(hot[2].texts("category").len(), 2 + 2 + 2); // 2 examples × top 3
+    // 占道经营: U1 and R1 in May, UA1 in April (上期) → growth 100 %.
+    let i = hot[0]
+        .texts("category")
+        .iter()
+        .position(|c| c == "城乡建设/城市管理/占道经营")
+        .unwrap();
+    assert_eq!(hot[0].texts("appeals")[i], "2");
+    assert_eq!(hot[0].texts("appeals_prev")[i], "1");
+    assert_eq!(hot[0].texts("growth")[i], "1");
+    assert!(hot[0].percent.contains("growth") && hot[0].percent.contains("share"));
+    // A region's hot list is counted in that region alone (R1 and R2, one each), and its
+    // examples are its own appeals.
+    let hot_r = rexian::analysis::run(&conn, &config, "hot", &period, "任城区").unwrap();
+    assert_eq!(hot_r[0].texts("appeals"), ["1", "1"]);
+    assert_eq!(hot_r[0].texts("share"), ["0.5", "0.5"]);
+    assert_eq!(hot_r[0].texts("appeals_prev"), ["0", "0"]);
+    let mut examples = hot_r[2].texts("ticket_id");
+    examples.sort();
+    assert_eq!(examples, ["R1", "R2"]);
+    assert_eq!(hot[0].headers()[..3], ["排名", "诉求分类", "件数"]);
+    // The 上期 of a run of twelve months is the twelve months before it.
+    let prev: i64 = conn
+        .query_row(
+            "select count(*) filter (where in_prev) from dim_period_month \
+             where period_key = '2023-06..2024-05'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(prev, 12);
 
     // 会商研判: U7's category, returned by two departments, closed by U.
     let d = &run("disputes")[0];
-    let cats = d.texts("诉求分类");
+    let cats = d.texts("category");
     let i = cats
         .iter()
         .position(|c| c == "城乡建设/违法建设/小区内私搭乱建")
         .unwrap();
     assert_eq!(
-        d.texts("退单单位")[i],
+        d.texts("returned_by")[i],
         "兖州区人民政府(1)、兖州区市场监督管理局(1)"
     );
-    assert_eq!(d.texts("建议牵头单位")[i], U);
+    assert_eq!(d.texts("lead_candidate")[i], U);
 
     // 重点督办: U8 (重大) and M3 (屡次不改, after M1).
     let s = &run("supervision")[0];
@@ -532,8 +562,8 @@ fn analyses_of_the_fixture() {
 
     // 监督重点: complaints by field — 交通运输 40, then 城市管理 (U's 7 + R's 2 + K1).
     let f = &run("focus")[0];
-    assert_eq!(f.texts("名称")[..2], ["交通运输", "综合行政执法(城市管理)"]);
-    assert_eq!(f.texts("投诉举报件数")[..2], ["40", "10"]);
+    assert_eq!(f.texts("item")[..2], ["交通运输", "综合行政执法(城市管理)"]);
+    assert_eq!(f.texts("complaints")[..2], ["40", "10"]);
 
     // An unknown analysis and an unknown period say what exists.
     let e = rexian::analysis::run(&conn, &config, "gossip", &period, "").unwrap_err();

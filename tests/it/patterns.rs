@@ -46,22 +46,22 @@ fn the_analyses_find_every_planted_pattern() {
     let june = period("2024-06");
     let w = &analysis::run(&conn, &config, "warnings", &june, "").unwrap()[0];
     let found: Vec<(String, String)> = w
-        .texts("诉求分类")
+        .texts("category")
         .into_iter()
-        .zip(w.texts("区县"))
+        .zip(w.texts("region_name"))
         .collect();
     assert!(
         found.contains(&("城乡建设/市容环境/餐饮油烟".into(), "邹城市".into())),
         "{found:?}"
     );
     let hot = analysis::run(&conn, &config, "hot", &june, "").unwrap();
-    assert_eq!(hot[0].texts("诉求分类")[0], "城乡建设/市容环境/餐饮油烟");
+    assert_eq!(hot[0].texts("category")[0], "城乡建设/市容环境/餐饮油烟");
     assert!(
-        hot[1].texts("关键词")[..5]
+        hot[1].texts("keyword")[..5]
             .iter()
             .any(|k| k.contains("油烟")),
         "{:?}",
-        hot[1].texts("关键词")
+        hot[1].texts("keyword")
     );
 
     // 分级: the problem spread over 4 regions in March 2024 is 普遍性执法问题 (unless a
@@ -99,19 +99,19 @@ fn the_analyses_find_every_planted_pattern() {
     // 会商研判: the category bounced between two 任城区 departments, led by the one that closes.
     let d = &analysis::run(&conn, &config, "disputes", &period("2024-05"), "").unwrap()[0];
     let i = d
-        .texts("诉求分类")
+        .texts("category")
         .iter()
-        .zip(d.texts("区县"))
+        .zip(d.texts("region_name"))
         .position(|(c, r)| c == "城乡建设/违法建设/小区内私搭乱建" && r == "任城区")
         .unwrap();
     assert_eq!(i, 0, "the bounced category leads the list");
-    let returned_by = &d.texts("退单单位")[i];
+    let returned_by = &d.texts("returned_by")[i];
     assert!(
         returned_by.contains("任城区综合行政执法局")
             && returned_by.contains("任城区住房和城乡建设局"),
         "{returned_by}"
     );
-    assert_eq!(d.texts("建议牵头单位")[i], "任城区综合行政执法局");
+    assert_eq!(d.texts("lead_candidate")[i], "任城区综合行政执法局");
 
     // 重点督办: the address re-appealed after each closing is 屡次不改, month after month.
     let repeat = ids(&manifest, "repeat_address");

@@ -1,0 +1,64 @@
+-- 预警: per period, the category × region months of the period whose count is above the
+-- mean + warning_sigma × σ of the warning_months months before that month, with at least
+-- warning_min_orders appeals. Months without appeals count as zero.
+-- Read with `where period_key = ?` (and a region_name); a view (see dim_period_month, whose
+-- months_before reaches back far enough for the period's first month).
+-- materialized: view
+
+with params as (
+    select
+        cast(max(value) filter (where key = 'warning_months') as integer) as months,
+        cast(max(value) filter (where key = 'warning_sigma') as double) as sigma,
+        cast(max(value) filter (where key = 'warning_min_orders') as integer) as min_orders
+    from cfg_param
+),
+
+monthly as (
+    select pm.period_key, pm.month, pm.in_period, f.category, f.region_name, count(*) as appeals
+    from fct_enforcement_appeals as f
+    inner join dim_period_month as pm
+        on pm.month = f.accepted_month and pm.months_before <= (select months from params)
+    group by all
+),
+
+candidates as (
+    select * from monthly
+    where in_period and appeals >= (select min_orders from params)
+),
+
+history as (
+    select
+        c.period_key, c.month, c.category, c.region_name,
+        h.month as past_month,
+        coalesce(m.appeals, 0) as appeals
+    from candidates as c
+    cross join lateral (
+        select cast(unnest(generate_series(
+            c.month - to_months((select months from params)),
+            c.month - interval 1 month, interval 1 month)) as date) as month
+    ) as h
+    left join monthly as m
+        on m.period_key = c.period_key and m.month = h.month
+        and m.category = c.category and m.region_name = c.region_name
+),
+
+stats as (
+    select period_key, month, category, region_name, avg(appeals) as mean, stddev_pop(appeals) as sd
+    from history
+    group by all
+)
+
+select
+    c.period_key,
+    strftime(c.month, '%Y-%m') as month,
+    c.category,
+    c.region_name,
+    c.appeals,
+    round(s.mean, 2) as mean_before,
+    round(s.sd, 2) as sd_before,
+    round(s.mean + p.sigma * s.sd, 2) as threshold,
+    c.appeals - (s.mean + p.sigma * s.sd) as excess
+from candidates as c
+inner join stats as s using (period_key, month, category, region_name)
+cross join params as p
+where c.appeals > s.mean + p.sigma * s.sd
