@@ -39,26 +39,40 @@ pub fn open_marts(ws: &Workspace) -> Result<Connection> {
     }
     if !marts_current(&conn)? {
         bail!(
-            "the figures were built by an older rexian (its marts lack this version's \
-             columns or models); run `rexian refresh` once to rebuild them"
+            "the figures were built by another rexian (from other SQL, or before some of \
+             this version's models existed); run `rexian refresh` once to rebuild them"
         );
     }
     Ok(conn)
 }
 
-/// Whether the marts have this version's shape (sql/ops/marts_current.sql): every model of
-/// this build exists; marts built by an older rexian need one `rexian refresh`.
+/// Whether the marts were built from this build's SQL (sql/ops/marts_current.sql): every
+/// model exists and was last built from the same file; marts built by another rexian need
+/// one `rexian refresh`.
 ///
 /// # Errors
 /// When the catalog cannot be read.
 pub fn marts_current(conn: &Connection) -> Result<bool> {
-    let models = crate::refresh::models()?
-        .into_iter()
-        .map(|m| duckdb::types::Value::Text(m.name))
+    // The build log's hashes came with a migration; a warehouse opened read-only before it
+    // was migrated has none, and a refresh (which migrates) is what it needs.
+    if crate::migrate::version(conn)? < crate::migrate::latest() {
+        return Ok(false);
+    }
+    let models = crate::refresh::model_files()?;
+    let names = models
+        .iter()
+        .map(|m| duckdb::types::Value::Text(m.name.clone()))
+        .collect();
+    let hashes = models
+        .iter()
+        .map(|m| duckdb::types::Value::Text(format!("{}:{}", m.name, m.sql_sha256())))
         .collect();
     Ok(conn.query_row(
         crate::sql::OPS_MARTS_CURRENT.text,
-        [duckdb::types::Value::List(models)],
+        [
+            duckdb::types::Value::List(names),
+            duckdb::types::Value::List(hashes),
+        ],
         |r| r.get(0),
     )?)
 }

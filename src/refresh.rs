@@ -34,6 +34,13 @@ pub struct Model {
 }
 
 impl Model {
+    /// The SHA-256 of its SQL file, recorded with each build so that marts built from other
+    /// SQL are known to need a refresh.
+    pub fn sql_sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(self.sql.as_bytes()))
+    }
+
     /// `view` for staging models and those that say `-- materialized: view`, `table` for
     /// the others.
     pub fn materialized(&self) -> &'static str {
@@ -50,11 +57,42 @@ impl Model {
     }
 }
 
+/// The models under `sql/models/` without their dependencies (quicker to list: finding
+/// those compiles a pattern per pair of models).
+///
+/// # Errors
+/// When a model file is not in a layer folder.
+pub fn model_files() -> Result<Vec<Model>> {
+    files()
+}
+
 /// Every model under `sql/models/`, with its dependencies.
 ///
 /// # Errors
 /// When a model file is not in a layer folder.
 pub fn models() -> Result<Vec<Model>> {
+    let mut out = files()?;
+    let names: Vec<String> = out.iter().map(|m| m.name.clone()).collect();
+    for m in &mut out {
+        let code: String = m
+            .sql
+            .lines()
+            .map(|l| l.split("--").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for n in &names {
+            if *n != m.name
+                && Regex::new(&format!(r"(?i)\b{}\b", regex::escape(n)))?.is_match(&code)
+            {
+                m.depends_on.insert(n.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The model files, without their dependencies.
+fn files() -> Result<Vec<Model>> {
     let mut out = Vec::new();
     for (path, text) in sql::files_under("models/").filter(|(p, _)| p.ends_with(".sql")) {
         let mut parts = path.split('/');
@@ -73,22 +111,6 @@ pub fn models() -> Result<Vec<Model>> {
             sql: text,
             depends_on: BTreeSet::new(),
         });
-    }
-    let names: Vec<String> = out.iter().map(|m| m.name.clone()).collect();
-    for m in &mut out {
-        let code: String = m
-            .sql
-            .lines()
-            .map(|l| l.split("--").next().unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join("\n");
-        for n in &names {
-            if *n != m.name
-                && Regex::new(&format!(r"(?i)\b{}\b", regex::escape(n)))?.is_match(&code)
-            {
-                m.depends_on.insert(n.clone());
-            }
-        }
     }
     Ok(out)
 }
@@ -203,7 +225,8 @@ pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
                 rows.map(|r| r as i64),
                 seconds,
                 Utc::now().to_rfc3339(),
-                crate::VERSION
+                crate::VERSION,
+                m.sql_sha256()
             ],
         )?;
         built.push(Built {

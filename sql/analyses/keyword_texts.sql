@@ -4,7 +4,7 @@
 -- grouping equal ones would cost more than it saves).
 select
     pm.in_period,
-    t.text,
+    coalesce(t.title, '') || '。' || coalesce(t.content, '') as text,
     1::bigint as appeals
 from int_appeal_texts as t
 inner join dim_period_month as pm on pm.month = t.accepted_month

@@ -1,8 +1,14 @@
--- Whether the marts have this version's shape: every model of this build ($1, their names)
--- exists, and the units are unit_kind/unit_key (before, dim_kind/dim_key). A warehouse built
--- by an older rexian needs one `rexian refresh`.
+-- Whether the marts were built from this build's SQL: every model of this build ($1, their
+-- names) exists, and the last build of each recorded the SHA-256 of the same SQL file ($2,
+-- 'model:sha256'). A warehouse built by another rexian needs one `rexian refresh`.
+with latest as (
+    select model, arg_max(sql_sha256, build_id) as sql_sha256
+    from model_builds
+    group by model
+)
+
 select
-    (select count(*) from information_schema.columns
-        where table_name = 'mart_scores' and column_name = 'unit_kind') > 0
-    and (select count(distinct table_name) from information_schema.tables
+    (select count(distinct table_name) from information_schema.tables
         where list_contains($1, table_name)) = len($1)
+    and (select count(*) from latest
+        where list_contains($2, model || ':' || sql_sha256)) = len($2)

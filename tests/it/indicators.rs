@@ -511,7 +511,7 @@ fn analyses_of_the_fixture() {
         hot[1].texts("keyword")
     );
     assert_eq!(hot[2].texts("category").len(), 2 + 2 + 2); // 2 examples × top 3
-    // 占道经营: U1 and R1 in May, UA1 in April (上期) → growth 100 %.
+                                                           // 占道经营: U1 and R1 in May, UA1 in April (上期) → growth 100 %.
     let i = hot[0]
         .texts("category")
         .iter()

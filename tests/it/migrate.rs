@@ -70,7 +70,11 @@ fn an_older_warehouse_is_migrated_with_a_copy_and_keeps_every_row() {
     );
     assert_eq!(
         versions,
-        ["1 001_initial.sql", "2 002_load_ledger_schema_version.sql"]
+        [
+            "1 001_initial.sql",
+            "2 002_load_ledger_schema_version.sql",
+            "3 003_model_builds_sql_sha256.sql"
+        ]
     );
     // Every earlier ledger entry is there as it was, and the new load says its version.
     let ledger = rows(&db, LEDGER);
@@ -81,7 +85,7 @@ fn an_older_warehouse_is_migrated_with_a_copy_and_keeps_every_row() {
             &db,
             "select coalesce(schema_version::varchar, 'null') from load_ledger order by load_id"
         ),
-        ["null", "2"]
+        ["null", "3"]
     );
     // Every earlier appeal is there: unchanged, or replaced by a newer state of the same ticket.
     let after = rows(
@@ -159,7 +163,7 @@ fn a_warehouse_newer_than_the_binary_is_refused_naming_both_versions() {
         assert!(!out.status.success(), "{args:?} ran on a newer warehouse");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("schema version 99") && err.contains("knows versions up to 2"),
+            err.contains("schema version 99") && err.contains("knows versions up to 3"),
             "{args:?}: {err}"
         );
     }

@@ -162,18 +162,20 @@ fn every_dim_period_key_is_a_period_key_spanning_its_dates() {
 #[test]
 fn marts_built_by_an_older_rexian_ask_for_a_refresh_and_get_one() {
     let t = sample_ws();
-    // The marts as a release before unit_kind/unit_key built them.
+    // The marts as a release before unit_kind/unit_key built them: other columns, and a
+    // build log without the SQL's hashes.
     t.db_rw()
         .execute_batch(
             "alter table mart_scores rename column unit_kind to dim_kind;
-             alter table mart_scores rename column unit_key to dim_key;",
+             alter table mart_scores rename column unit_key to dim_key;
+             update model_builds set sql_sha256 = null;",
         )
         .unwrap();
     let out = t.run(&["indicators", "--period", "2024-03"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("older rexian") && err.contains("rexian refresh"),
+        err.contains("another rexian") && err.contains("rexian refresh"),
         "{err}"
     );
     // The scheduler sees a refresh due although no load came in.
@@ -195,6 +197,21 @@ fn marts_built_by_an_older_rexian_ask_for_a_refresh_and_get_one() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("rexian refresh"), "{err}");
+    ok(&t.run(&["refresh"]));
+    // One model built from other SQL than this build's (a changed file): a refresh too.
+    t.db_rw()
+        .execute_batch(
+            "update model_builds set sql_sha256 = 'not this file' \
+             where model = 'mart_hot_categories'",
+        )
+        .unwrap();
+    let out = t.run(&["analyse", "hot", "--period", "2024-03"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     ok(&t.run(&["refresh"]));
     let grades = ok(&t.run(&["grade", "--period", "2024-03", "--format", "csv"]));
     assert!(

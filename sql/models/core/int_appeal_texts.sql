@@ -1,12 +1,20 @@
--- The text (title and content, masked at load) of every enforcement-related appeal, in order
--- of acceptance, for the keyword analyses: read here, they need neither the join with
--- appeals nor its other columns, and a month's texts sit in a few row groups.
+-- The title and content (masked at load) of every enforcement-related appeal, in order of
+-- acceptance, with the few columns the text analyses group by, for 热点关键词, 典型诉求 and
+-- 监督重点: read here, they need neither the join with appeals nor fct's other columns, and a
+-- month's texts sit in a few row groups. Read through dim_period_month alone, a period's
+-- months reach this scan (a second join, with fct, would let DuckDB join the two tables
+-- first, over every month).
 select
     f.ticket_id,
     f.accepted_at,
     f.accepted_month,
     f.region_name,
-    coalesce(a.title, '') || '。' || coalesce(a.content, '') as text
+    f.category,
+    f.appeal_type,
+    f.field_name,
+    f.department,
+    a.title,
+    a.content
 from fct_enforcement_appeals as f
 inner join appeals as a on a.ticket_id = f.ticket_id
 order by f.accepted_at, f.ticket_id

@@ -1,16 +1,17 @@
 -- 监督重点: per period and region_scope ('' for the whole city), where the complaints (投诉,
 -- 举报) point — by field, by behaviour word in the text (rexian.toml [analysis] behaviours)
 -- and by department — the [analysis] top of each.
--- Read with `where period_key = ? and region_scope = ?`; a view (see dim_period_month).
+-- Read with `where period_key = ? and region_scope = ?`; a view (see dim_period_month). The
+-- complaints come from int_appeal_texts alone, so that the period's months reach its scan.
 -- materialized: view
 
 with complaints as (
-    select pm.period_key, f.region_name, f.field_name, f.department, t.text
-    from fct_enforcement_appeals as f
-    inner join dim_period_month as pm on pm.month = f.accepted_month and pm.in_period
-    inner join int_appeal_texts as t
-        on t.ticket_id = f.ticket_id and t.accepted_month = f.accepted_month
-    where f.appeal_type in ('投诉', '举报')
+    select
+        pm.period_key, t.region_name, t.field_name, t.department,
+        coalesce(t.title, '') || '。' || coalesce(t.content, '') as text
+    from int_appeal_texts as t
+    inner join dim_period_month as pm on pm.month = t.accepted_month and pm.in_period
+    where t.appeal_type in ('投诉', '举报')
 ),
 
 top_n as (

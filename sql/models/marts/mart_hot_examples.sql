@@ -1,7 +1,8 @@
 -- 典型诉求: per period and region_scope ('' for the whole city), the [analysis] examples most
 -- recent appeals of each of the three hottest categories of mart_hot_categories, with their
 -- content (masked at load).
--- Read with `where period_key = ? and region_scope = ?`; a view (see dim_period_month).
+-- Read with `where period_key = ? and region_scope = ?`; a view (see dim_period_month). The
+-- appeals come from int_appeal_texts alone, so that the period's months reach its scan.
 -- materialized: view
 
 with hottest as (
@@ -11,9 +12,9 @@ with hottest as (
 ),
 
 period_appeals as (
-    select pm.period_key, f.category, f.ticket_id, f.accepted_at, f.region_name
-    from fct_enforcement_appeals as f
-    inner join dim_period_month as pm on pm.month = f.accepted_month and pm.in_period
+    select pm.period_key, t.category, t.ticket_id, t.accepted_at, t.region_name, t.content
+    from int_appeal_texts as t
+    inner join dim_period_month as pm on pm.month = t.accepted_month and pm.in_period
 ),
 
 -- Each appeal is an example for the city and for its own region.
@@ -36,15 +37,7 @@ picked as (
 )
 
 select
-    p.period_key,
-    p.region_scope,
-    p.category_rank,
-    p.example,
-    p.category,
-    p.ticket_id,
-    p.accepted_at,
-    p.region_name,
-    a.content
-from picked as p
-inner join appeals as a on a.ticket_id = p.ticket_id
-where p.example <= (select cast(value as integer) from cfg_param where key = 'examples')
+    period_key, region_scope, category_rank, example, category, ticket_id, accepted_at,
+    region_name, content
+from picked
+where example <= (select cast(value as integer) from cfg_param where key = 'examples')

@@ -13,7 +13,7 @@ with params as (
     from cfg_param
 ),
 
-monthly as (
+monthly as not materialized (
     select pm.period_key, pm.month, pm.in_period, f.category, f.region_name, count(*) as appeals
     from fct_enforcement_appeals as f
     inner join dim_period_month as pm
@@ -21,24 +21,25 @@ monthly as (
     group by all
 ),
 
-candidates as (
+candidates as not materialized (
     select * from monthly
     where in_period and appeals >= (select min_orders from params)
+),
+
+-- The months before each candidate month, one row per offset: a join with a one-column
+-- table rather than a lateral series, so that the period asked for still reaches the scans.
+offsets as (
+    select cast(unnest(generate_series(1, months)) as integer) as k from params
 ),
 
 history as (
     select
         c.period_key, c.month, c.category, c.region_name,
-        h.month as past_month,
         coalesce(m.appeals, 0) as appeals
     from candidates as c
-    cross join lateral (
-        select cast(unnest(generate_series(
-            c.month - to_months((select months from params)),
-            c.month - interval 1 month, interval 1 month)) as date) as month
-    ) as h
+    cross join offsets as o
     left join monthly as m
-        on m.period_key = c.period_key and m.month = h.month
+        on m.period_key = c.period_key and m.month = c.month - to_months(o.k)
         and m.category = c.category and m.region_name = c.region_name
 ),
 
