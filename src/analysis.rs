@@ -100,11 +100,11 @@ impl Frame {
         }
     }
 
-    /// Marks as rates the columns whose names say so (…率, 占比, …增长, 变化).
-    fn mark_rates(mut self) -> Frame {
+    /// The same frame, its rates marked by data/dictionary.csv's units for the columns the
+    /// dictionary knows, and headed by its own names: for a query a person wrote.
+    pub fn with_units(mut self) -> Frame {
         for c in &self.columns {
-            if c.ends_with('率') || c.contains("占比") || c.ends_with("增长") || c.ends_with("变化")
-            {
+            if crate::dictionary::heading(c).is_some_and(|h| h.unit == "rate") {
                 self.percent.insert(c.clone());
             }
         }
@@ -177,8 +177,7 @@ pub fn query(conn: &Connection, title: &str, text: &str, params: &[&dyn ToSql]) 
         rows: out,
         percent: BTreeSet::new(),
         labels: Vec::new(),
-    }
-    .mark_rates())
+    })
 }
 
 /// The text of `sql/analyses/NAME.sql`.
@@ -210,9 +209,9 @@ pub fn indicators(conn: &Connection, period: &Period, by: &str, region: &str) ->
     )?;
     if by != "department" {
         // The region of a unit only tells something for departments.
-        f.drop_column("区县");
+        f.drop_column("region_name");
     }
-    Ok(f)
+    f.labelled()
 }
 
 /// The indicators in long form with numerators, denominators, 环比 and 同比.
@@ -226,14 +225,13 @@ pub fn indicator_changes(
     region: &str,
 ) -> Result<Frame> {
     check_unit(conn, by, region)?;
-    let mut f = query(
+    query(
         conn,
         &format!("{} 指标明细（按{}）", period.label, unit_label(by)),
         query_text("indicator_changes")?,
         &[&period.key, &by, &region],
-    )?;
-    f.percent.clear();
-    Ok(f)
+    )?
+    .labelled()
 }
 
 fn unit_label(by: &str) -> &'static str {
@@ -350,16 +348,13 @@ pub fn run(
         "warnings" => vec![read_mart(conn, "warnings", "预警", period, region)?],
         "focus" => vec![read_mart(conn, "focus", "监督重点", period, region)?],
         "supervision" => vec![supervision(conn, period, region)?],
-        "pilot-effect" => {
-            let mut f = query(
-                conn,
-                "试点成效（双重差分）",
-                query_text("pilot_effect")?,
-                &[],
-            )?;
-            f.percent = f.columns.iter().skip(1).cloned().collect();
-            vec![f]
-        }
+        "pilot-effect" => vec![query(
+            conn,
+            "试点成效（双重差分）",
+            query_text("pilot_effect")?,
+            &[],
+        )?
+        .labelled()?],
         other => bail!(
             "no analysis {other:?}; the analyses are {}",
             ANALYSES.join(", ")

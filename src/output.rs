@@ -183,7 +183,7 @@ pub fn export_query(conn: &duckdb::Connection, sql: &str, path: &Path) -> Result
             if rows > 1_048_575 {
                 bail!("{rows} rows do not fit in one Excel sheet (1 048 575 at most); export .csv or .parquet");
             }
-            let mut f = crate::analysis::query(conn, "export", sql, &[])?;
+            let mut f = crate::analysis::query(conn, "export", sql, &[])?.with_units();
             f.title = "结果".into();
             write(&[f], Format::Xlsx, CsvEncoding::Utf8Bom, Some(&tmp))?;
             Ok(rows as u64)

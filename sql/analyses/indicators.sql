@@ -1,5 +1,5 @@
 -- One row per unit of kind $2 in period $1: every indicator, the composite 效能指数, its
--- band and rank. $3 limits the rows to one region ('' for all). 排名 follows 保守效能指数
+-- band and rank. $3 limits the rows to one region ('' for all). The rank follows 保守效能指数
 -- (mart_scores.rank_score: each rate at the pessimistic end of its Wilson interval), so a
 -- unit with a higher 效能指数 from few cases can rank below one with more.
 
@@ -32,29 +32,29 @@ wide as (
 )
 
 select
-    s.rank as 排名,
-    w.unit_key as 单位,
-    w.region_name as 区县,
-    cast(w.volume as bigint) as 诉求量,
-    w.volume_mom as 诉求量环比增长,
-    w.volume_yoy as 诉求量同比增长,
-    w.sign_rate as 及时签收率,
-    w.on_time_rate as 按期办结率,
-    w.overdue_rate as 超期率,
-    round(w.handling_days_mean, 2) as 平均办理时长,
-    w.handling_days_median as 办理时长中位数,
-    w.extension_rate as 延期率,
-    w.return_rate as 退单率,
-    w.resolution_rate as 问题解决率,
-    w.satisfaction_rate as 回访满意率,
-    w.satisfaction_strict_rate as 严格满意率,
-    w.reopen_rate as 重办率,
-    w.repeat_rate as 重复诉求率,
-    cast(s.valid_callbacks as bigint) as 有效回访数,
-    round(s.score, 1) as 效能指数,
-    round(s.rank_score, 1) as 保守效能指数,
-    s.band as 等级,
-    s.rules_version as 规则版本
+    s.rank,
+    w.unit_key,
+    w.region_name,
+    cast(w.volume as bigint) as volume,
+    w.volume_mom,
+    w.volume_yoy,
+    w.sign_rate,
+    w.on_time_rate,
+    w.overdue_rate,
+    round(w.handling_days_mean, 2) as handling_days_mean,
+    w.handling_days_median,
+    w.extension_rate,
+    w.return_rate,
+    w.resolution_rate,
+    w.satisfaction_rate,
+    w.satisfaction_strict_rate,
+    w.reopen_rate,
+    w.repeat_rate,
+    cast(s.valid_callbacks as bigint) as valid_callbacks,
+    round(s.score, 1) as score,
+    round(s.rank_score, 1) as rank_score,
+    s.band,
+    s.rules_version
 from wide as w
 left join mart_scores as s
     on s.period_key = $1 and s.unit_kind = $2 and s.unit_key = w.unit_key

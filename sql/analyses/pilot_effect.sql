@@ -56,11 +56,11 @@ wide as (
 )
 
 select
-    indicator as 指标,
-    round(pilot_before, 4) as 试点单位_试点前,
-    round(pilot_during, 4) as 试点单位_试点期间,
-    round(others_before, 4) as 非试点单位_试点前,
-    round(others_during, 4) as 非试点单位_试点期间,
-    round((pilot_during - pilot_before) - (others_during - others_before), 4) as 双重差分
+    indicator as indicator_name,
+    round(pilot_before, 4) as pilot_before,
+    round(pilot_during, 4) as pilot_during,
+    round(others_before, 4) as others_before,
+    round(others_during, 4) as others_during,
+    round((pilot_during - pilot_before) - (others_during - others_before), 4) as did
 from wide
 order by case indicator when '回访满意率' then 1 when '按期办结率' then 2 else 3 end

@@ -103,9 +103,7 @@ type Labels = std::collections::BTreeMap<String, String>;
 fn cell(v: &duckdb::types::Value, percent: bool, column: &str) -> String {
     match v {
         duckdb::types::Value::Double(x) if !percent => {
-            // The indicators' frames are still headed in Chinese (issue 12): their 指数.
-            let index = crate::dictionary::heading(column).is_some_and(|h| h.unit == "index")
-                || column.contains("指数");
+            let index = crate::dictionary::heading(column).is_some_and(|h| h.unit == "index");
             let decimals = if index { 1 } else { 2 };
             format!("{x:.decimals$}")
         }
@@ -197,8 +195,20 @@ pub struct Closing {
 }
 
 /// Column `i` of a result as a chart's series (a gap where a cell is not a number).
-fn series(f: &Frame, i: usize) -> Vec<Option<f64>> {
-    f.rows.iter().map(|r| as_number(&r[i])).collect()
+/// One column of a chart's query as a series, found by its name.
+///
+/// # Errors
+/// When the query has no such column (a defect of its file in `sql/analyses/`).
+fn series(f: &Frame, column: &str) -> Result<Vec<Option<f64>>> {
+    let i = f
+        .col(column)
+        .with_context(|| format!("the chart's query {} has no column {column:?}", f.title))?;
+    Ok(f.rows.iter().map(|r| as_number(&r[i])).collect())
+}
+
+/// The heading data/dictionary.csv gives a column: a chart's legend.
+fn legend(column: &str) -> String {
+    crate::dictionary::heading(column).map_or_else(|| column.to_string(), |h| h.label.clone())
 }
 
 /// 排名变动: how the departments' ranks moved since the period before.
@@ -337,12 +347,10 @@ fn value_shown(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// Gathers a report's data for a period. (Long: most of it is the one `PeriodData` it
-/// fills, section by section; it and `charts` read the analyses' frames by their labels, and
-/// split along the sections once the analyses are marts with stable column names.)
+/// Gathers a report's data for a period, section by section.
 ///
 /// # Errors
-/// When a query fails.
+/// When the region is unknown or a query fails.
 pub fn period_data(
     conn: &Connection,
     ws: &Workspace,
@@ -352,141 +360,47 @@ pub fn period_data(
 ) -> Result<PeriodData> {
     let config = &ws.config;
     analysis::check_region(conn, region)?;
-    let (unit_kind, unit_key) = if region.is_empty() {
-        ("city", "全市")
-    } else {
-        ("region", region)
-    };
-    let (city, headline) = unit_indicators(conn, period, unit_kind, unit_key)?;
-    // A region's report lists its departments where the city's lists its regions.
-    let regions = if region.is_empty() {
-        analysis::indicators(conn, period, "region", "")?
-    } else {
-        analysis::indicators(conn, period, "department", region)?
-    };
-    // A monthly report ranks departments on the months ending with its month: one month
-    // gives most departments too few callbacks to be ranked at all.
-    let basis = ranking_basis(conn, &ws.config, kind, period)?;
-    let ranked_period = basis.as_ref().unwrap_or(period);
-    let departments = analysis::indicators(conn, ranked_period, "department", region)?;
-    let ranked = Frame {
-        rows: departments
-            .rows
-            .iter()
-            .filter(|r| !matches!(r[0], duckdb::types::Value::Null))
-            .take(20)
-            .cloned()
-            .collect(),
-        ..departments.clone()
-    };
-    let small = departments.rows.len()
-        - departments
-            .rows
-            .iter()
-            .filter(|r| !matches!(r[0], duckdb::types::Value::Null))
-            .count();
-    let keep = [
-        "排名",
-        "单位",
-        "诉求量",
-        "及时签收率",
-        "按期办结率",
-        "平均办理时长",
-        "退单率",
-        "回访满意率",
-        "效能指数",
-        "保守效能指数",
-        "等级",
-    ];
-    let grades = analysis::grade_counts(conn, period, region)?;
-    let hot = analysis::run(conn, config, "hot", period, region)?;
-    let warnings = analysis::run(conn, config, "warnings", period, region)?;
-    let supervision = analysis::run(conn, config, "supervision", period, region)?;
-    let top = hot[0].rows.first();
-    let overview = vec![prose::render(
-        ws,
-        "overview",
-        serde_json::json!({
-            "period": period.label,
-            "unit": unit_key,
-            "volume": headline.volume.map(|v| v.round() as i64),
-            "change_prev": headline.volume_prev,
-            "change_yoy": headline.volume_yoy,
-            "on_time": headline.on_time,
-            "satisfaction": headline.satisfaction,
-            "top_category": top.and_then(|r| hot[0].col("category").map(|i| display(&r[i], false))),
-            "top_count": top.and_then(|r| hot[0].col("appeals").map(|i| display(&r[i], false))),
-            "warnings": warnings[0].rows.len(),
-        }),
-    )?];
+    let unit_key = if region.is_empty() { "全市" } else { region };
+    let (city, headline) = unit_indicators(
+        conn,
+        period,
+        if region.is_empty() { "city" } else { "region" },
+        unit_key,
+    )?;
     let (definitions, labels) = definitions(conn)?;
-    let (ledger, rules): (String, String) =
-        conn.query_row(sql::REPORT_PROVENANCE.text, [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-    let pilot_effect = if kind == Kind::PilotSummary {
-        Some(pilot_effect(conn, ws, period)?)
-    } else {
-        None
-    };
-    let (charts, svgs) = charts(conn, ws, kind, period, region, (ranked_period, &ranked))?;
-    let movement = match kind {
-        Kind::Quarterly | Kind::Annual => movement(conn, ws, period, region)?,
-        _ => None,
-    };
-    let types = analysis::type_channel(conn, period, region)?;
-    let fields = if region.is_empty() {
-        let f = analysis::indicators(conn, period, "field", "")?;
-        Some(Table::from_frame_as(
-            &f,
-            &[
-                "排名",
-                "单位",
-                "诉求量",
-                "及时签收率",
-                "按期办结率",
-                "退单率",
-                "回访满意率",
-                "效能指数",
-                "保守效能指数",
-                "等级",
-            ],
-            &labels,
-        ))
-    } else {
-        None
-    };
-    let disputes = analysis::run(conn, config, "disputes", period, region)?;
-    let closing = if kind == Kind::PilotSummary {
-        Some(closing(
-            conn,
-            ws,
-            period,
-            region,
-            &supervision[0],
-            disputes[0].rows.len(),
-            warnings[0].rows.len(),
-        )?)
-    } else {
-        None
-    };
+    let units = units(conn, ws, kind, period, region, &labels)?;
+    let hot = analysis::run(conn, config, "hot", period, region)?;
+    let warnings = analysis::run(conn, config, "warnings", period, region)?.remove(0);
+    let supervision = analysis::supervision(conn, period, region)?;
+    let disputes = analysis::run(conn, config, "disputes", period, region)?.remove(0);
+    let (charts, svgs) = charts(
+        conn,
+        ws,
+        kind,
+        period,
+        region,
+        (&units.ranked_period, &units.ranked),
+    )?;
     Ok(PeriodData {
         charts,
         svgs,
-        movement,
-        types: Table::from_frame(&types, &[]),
-        fields,
+        movement: match kind {
+            Kind::Quarterly | Kind::Annual => movement(conn, ws, period, region)?,
+            _ => None,
+        },
+        types: Table::from_frame(&analysis::type_channel(conn, period, region)?, &[]),
+        fields: fields(conn, period, region, &labels)?,
         disputes_note: prose::render(
             ws,
             "disputes",
             serde_json::json!({
                 "this": kind.words().this,
-                "total": disputes[0].rows.len(),
-                "shown": disputes[0].rows.len().min(20),
+                "total": disputes.rows.len(),
+                "shown": disputes.rows.len().min(20),
             }),
         )?,
         disputes: Table::from_frame(
-            &disputes[0].head(20),
+            &disputes.head(20),
             &[
                 "category",
                 "region_name",
@@ -496,14 +410,32 @@ pub fn period_data(
                 "lead_candidate",
             ],
         ),
-        closing,
+        closing: if kind == Kind::PilotSummary {
+            Some(closing(
+                conn,
+                ws,
+                period,
+                region,
+                &supervision,
+                disputes.rows.len(),
+                warnings.rows.len(),
+            )?)
+        } else {
+            None
+        },
         words: kind.words(),
-        pilot_effect,
+        pilot_effect: if kind == Kind::PilotSummary {
+            Some(pilot_effect(conn, ws, period)?)
+        } else {
+            None
+        },
         title: format!("{region}{}", kind.title()),
         doc_title: format!("{} {}", period.label, title_of(kind, region)),
         subtitle: format!("{}　{}", period.label, config.report.issuer),
         issuer: config.report.issuer.clone(),
-        overview,
+        overview: vec![overview(
+            ws, period, unit_key, &headline, &hot[0], &warnings,
+        )?],
         city,
         units_heading: if region.is_empty() {
             "各区县情况"
@@ -511,7 +443,105 @@ pub fn period_data(
             "各部门情况"
         }
         .to_string(),
-        regions: Table::from_frame_as(&regions, &keep, &labels),
+        regions: units.regions,
+        ranking_note: units.ranking_note,
+        rank_order: prose::render(
+            ws,
+            "rank_order",
+            serde_json::json!({"min_callbacks": config.scoring.min_callbacks}),
+        )?,
+        departments: units.departments,
+        grades: Table::from_frame(&analysis::grade_counts(conn, period, region)?, &[]),
+        hot: Table::from_frame(&hot[0], &["rank", "category", "appeals", "share", "growth"]),
+        keywords: Table::from_frame(&hot[1], &[]),
+        warnings: Table::from_frame(
+            &warnings,
+            &[
+                "category",
+                "region_name",
+                "appeals",
+                "mean_before",
+                "threshold",
+            ],
+        ),
+        supervision: Table::from_frame(
+            &supervision.head(30),
+            &[
+                "ticket_id",
+                "region_name",
+                "department",
+                "category",
+                "supervision_type",
+                "status",
+            ],
+        ),
+        definitions,
+        provenance: provenance(conn)?,
+    })
+}
+
+/// The columns of a report's tables of units (regions, departments).
+const UNIT_COLUMNS: [&str; 11] = [
+    "rank",
+    "unit_key",
+    "volume",
+    "sign_rate",
+    "on_time_rate",
+    "handling_days_mean",
+    "return_rate",
+    "satisfaction_rate",
+    "score",
+    "rank_score",
+    "band",
+];
+
+/// A report's units: the table of regions (a region's report: of its departments) and the
+/// ranked departments, with the period they are ranked on and the note saying how.
+struct Units {
+    regions: Table,
+    departments: Table,
+    ranking_note: String,
+    /// The ranked departments (at most 20), for the chart of their index.
+    ranked: Frame,
+    /// The period the departments are ranked on.
+    ranked_period: Period,
+}
+
+fn units(
+    conn: &Connection,
+    ws: &Workspace,
+    kind: Kind,
+    period: &Period,
+    region: &str,
+    labels: &Labels,
+) -> Result<Units> {
+    let config = &ws.config;
+    // A region's report lists its departments where the city's lists its regions.
+    let regions = if region.is_empty() {
+        analysis::indicators(conn, period, "region", "")?
+    } else {
+        analysis::indicators(conn, period, "department", region)?
+    };
+    // A monthly report ranks departments on the months ending with its month: one month
+    // gives most departments too few callbacks to be ranked at all.
+    let basis = ranking_basis(conn, config, kind, period)?;
+    let ranked_period = basis.clone().unwrap_or_else(|| period.clone());
+    let departments = analysis::indicators(conn, &ranked_period, "department", region)?;
+    let is_ranked = |r: &&Vec<duckdb::types::Value>| !matches!(r[0], duckdb::types::Value::Null);
+    let ranked = Frame {
+        rows: departments
+            .rows
+            .iter()
+            .filter(is_ranked)
+            .take(20)
+            .cloned()
+            .collect(),
+        ..departments.clone()
+    };
+    let small = departments.rows.len() - departments.rows.iter().filter(is_ranked).count();
+    Ok(Units {
+        regions: Table::from_frame_as(&regions, &UNIT_COLUMNS, labels),
+        departments: Table::from_frame_as(&ranked, &UNIT_COLUMNS, labels),
         ranking_note: prose::render(
             ws,
             "ranking",
@@ -523,43 +553,71 @@ pub fn period_data(
                 "months": config.report.ranking_months,
             }),
         )?,
-        rank_order: prose::render(
-            ws,
-            "rank_order",
-            serde_json::json!({"min_callbacks": config.scoring.min_callbacks}),
-        )?,
-        departments: Table::from_frame_as(&ranked, &keep, &labels),
-        grades: Table::from_frame(&grades, &[]),
-        hot: Table::from_frame(&hot[0], &["rank", "category", "appeals", "share", "growth"]),
-        keywords: Table::from_frame(&hot[1], &[]),
-        warnings: Table::from_frame(
-            &warnings[0],
-            &[
-                "category",
-                "region_name",
-                "appeals",
-                "mean_before",
-                "threshold",
-            ],
-        ),
-        supervision: Table::from_frame(
-            &supervision[0].head(30),
-            &[
-                "ticket_id",
-                "region_name",
-                "department",
-                "category",
-                "supervision_type",
-                "status",
-            ],
-        ),
-        definitions,
-        provenance: Provenance {
-            source: "12345热线工单数据（已脱敏）".into(),
-            ledger: hex::encode(Sha256::digest(ledger.as_bytes()))[..16].to_string(),
-            rules,
-            version: crate::VERSION.to_string(),
-        },
+        ranked,
+        ranked_period,
+    })
+}
+
+/// 总体情况's paragraph: the unit's headline figures, its hottest category and the warnings.
+fn overview(
+    ws: &Workspace,
+    period: &Period,
+    unit_key: &str,
+    headline: &Headline,
+    hot: &Frame,
+    warnings: &Frame,
+) -> Result<String> {
+    let top = hot.rows.first();
+    let top_cell = |c: &str| top.and_then(|r| hot.col(c).map(|i| display(&r[i], false)));
+    prose::render(
+        ws,
+        "overview",
+        serde_json::json!({
+            "period": period.label,
+            "unit": unit_key,
+            "volume": headline.volume.map(|v| v.round() as i64),
+            "change_prev": headline.volume_prev,
+            "change_yoy": headline.volume_yoy,
+            "on_time": headline.on_time,
+            "satisfaction": headline.satisfaction,
+            "top_category": top_cell("category"),
+            "top_count": top_cell("appeals"),
+            "warnings": warnings.rows.len(),
+        }),
+    )
+}
+
+/// The enforcement fields' table of a city-wide report (`None` in a region's).
+fn fields(
+    conn: &Connection,
+    period: &Period,
+    region: &str,
+    labels: &Labels,
+) -> Result<Option<Table>> {
+    if !region.is_empty() {
+        return Ok(None);
+    }
+    let f = analysis::indicators(conn, period, "field", "")?;
+    // The fields' table has no room for the handling time.
+    let columns: Vec<&str> = UNIT_COLUMNS
+        .into_iter()
+        .filter(|c| *c != "handling_days_mean")
+        .collect();
+    Ok(Some(Table::from_frame_as(&f, &columns, labels)))
+}
+
+/// Where the figures came from: the data snapshot (a hash of the load ledger), the rules
+/// version and this rexian's.
+fn provenance(conn: &Connection) -> Result<Provenance> {
+    let (ledger, rules): (String, String) =
+        conn.query_row(sql::REPORT_PROVENANCE.text, [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(Provenance {
+        source: "12345热线工单数据（已脱敏）".into(),
+        ledger: hex::encode(Sha256::digest(ledger.as_bytes()))[..16].to_string(),
+        rules,
+        version: crate::VERSION.to_string(),
     })
 }
 
@@ -654,7 +712,7 @@ fn pilot_effect(conn: &Connection, ws: &Workspace, period: &Period) -> Result<Pi
             }),
         )?,
         table: {
-            // 试点单位_试点前 → 试点单位·试点前: the column names read as two words.
+            // 试点单位_试点前 → 试点单位·试点前: the labels read as two words in a table.
             let mut t = Table::from_frame(f, &[]);
             t.columns = t.columns.iter().map(|c| c.replace('_', "·")).collect();
             t
@@ -878,34 +936,64 @@ fn movement(
     }))
 }
 
+/// One chart drawn: its name (the SVG's file name), caption and SVG.
+type Drawn = (&'static str, String, String);
+
 /// Draws the charts of a period report from the marts: the twelve months up to the period's
-/// end, the fields' shares, the leading departments' 效能指数, and for a pilot summary the
-/// pilot units against the others. (Long, with `period_data`, until the charts' series are
-/// marts: each figure's block reads its query's columns by position or label.)
+/// end, the fields' shares, the leading departments' 保守效能指数, and for a pilot summary the
+/// pilot units against the others. A chart without data is left out.
 fn charts(
     conn: &Connection,
     ws: &Workspace,
     kind: Kind,
     period: &Period,
     region: &str,
-    (ranked_period, ranked): (&Period, &Frame),
+    ranked: (&Period, &Frame),
 ) -> Result<(Charts, Vec<MemoryFile>)> {
-    use chart::Scale;
     let family = world::chart_family(&font_store(ws), &ws.config.report.fonts.heading);
+    let (volume, rates) = trend_charts(conn, &family, period, region)?;
     let mut out = Charts::default();
     let mut svgs = Vec::new();
-    let mut add = |slot: &mut Option<Figure>, name: &str, caption: String, svg: String| {
-        let path = format!("/charts/{name}.svg");
-        svgs.push((path.clone(), svg.into_bytes()));
-        *slot = Some(Figure { path, caption });
-    };
-    let unit = if region.is_empty() { "全市" } else { region };
-    let (unit_kind, unit_key) = if region.is_empty() {
+    for (slot, drawn) in [
+        (&mut out.volume, volume),
+        (&mut out.rates, rates),
+        (
+            &mut out.fields,
+            fields_chart(conn, &family, period, region)?,
+        ),
+        (&mut out.departments, departments_chart(&family, ranked)?),
+        (
+            &mut out.pilot,
+            if kind == Kind::PilotSummary {
+                pilot_chart(conn, ws, &family)?
+            } else {
+                None
+            },
+        ),
+    ] {
+        if let Some((name, caption, svg)) = drawn {
+            let path = format!("/charts/{name}.svg");
+            svgs.push((path.clone(), svg.into_bytes()));
+            *slot = Some(Figure { path, caption });
+        }
+    }
+    Ok((out, svgs))
+}
+
+/// 诉求量, and 按期办结率 with 回访满意率, of the unit (the city or the region) in the twelve
+/// months up to the period's last month.
+fn trend_charts(
+    conn: &Connection,
+    family: &str,
+    period: &Period,
+    region: &str,
+) -> Result<(Option<Drawn>, Option<Drawn>)> {
+    use chart::Scale;
+    let (unit_kind, unit) = if region.is_empty() {
         ("city", "全市")
     } else {
         ("region", region)
     };
-    // Twelve months up to the period's last month.
     let first = period.key.last_month().plus(-11);
     let trend = analysis::query(
         conn,
@@ -913,121 +1001,154 @@ fn charts(
         analysis::query_text("chart_trend")?,
         &[
             &unit_kind,
-            &unit_key,
+            &unit,
             &first.first_day().to_string(),
             &period.end.to_string(),
         ],
     )?;
-    if trend.rows.len() >= 2 {
-        let labels: Vec<String> = trend.rows.iter().map(|r| display(&r[0], false)).collect();
-        let col = |i: usize| series(&trend, i);
-        add(
-            &mut out.volume,
+    if trend.rows.len() < 2 {
+        return Ok((None, None));
+    }
+    let months = trend.texts("month");
+    let volume = chart::lines(
+        family,
+        &months,
+        &[(legend("volume"), series(&trend, "volume")?)],
+        Scale::Count,
+        None,
+    )?;
+    let rates = chart::lines(
+        family,
+        &months,
+        &[
+            (legend("on_time_rate"), series(&trend, "on_time_rate")?),
+            (
+                legend("satisfaction_rate"),
+                series(&trend, "satisfaction_rate")?,
+            ),
+        ],
+        Scale::Percent,
+        None,
+    )?;
+    Ok((
+        Some((
             "volume",
-            format!("{unit}近{}个月涉及行政执法诉求量（件）", labels.len()),
-            chart::lines(
-                &family,
-                &labels,
-                &[("诉求量".into(), col(1))],
-                Scale::Count,
-                None,
-            )?,
-        );
-        add(
-            &mut out.rates,
+            format!("{unit}近{}个月涉及行政执法诉求量（件）", months.len()),
+            volume,
+        )),
+        Some((
             "rates",
-            format!("{unit}近{}个月按期办结率与回访满意率", labels.len()),
-            chart::lines(
-                &family,
-                &labels,
-                &[("按期办结率".into(), col(2)), ("回访满意率".into(), col(3))],
-                Scale::Percent,
-                None,
-            )?,
-        );
+            format!("{unit}近{}个月按期办结率与回访满意率", months.len()),
+            rates,
+        )),
+    ))
+}
+
+/// 诉求量 by enforcement field with each one's share (city-wide reports only).
+fn fields_chart(
+    conn: &Connection,
+    family: &str,
+    period: &Period,
+    region: &str,
+) -> Result<Option<Drawn>> {
+    if !region.is_empty() {
+        return Ok(None);
     }
-    if region.is_empty() {
-        let fields = analysis::query(
-            conn,
-            "领域",
-            analysis::query_text("chart_fields")?,
-            &[&period.key],
-        )?;
-        let bars: Vec<(String, f64)> = fields
-            .rows
-            .iter()
-            .filter_map(|r| Some((display(&r[0], false), as_number(&r[1])?)))
-            .collect();
-        let total: f64 = bars.iter().map(|b| b.1).sum();
-        if !bars.is_empty() && total > 0.0 {
-            let shares: Vec<String> = bars
-                .iter()
-                .map(|b| format!("{:.1}%", b.1 / total * 100.0))
-                .collect();
-            add(
-                &mut out.fields,
-                "fields",
-                format!("{}各执法领域诉求量及占比", period.label),
-                chart::bars(&family, &bars, Scale::Count, &|k| shares[k].clone())?,
-            );
-        }
+    let fields = analysis::query(
+        conn,
+        "领域",
+        analysis::query_text("chart_fields")?,
+        &[&period.key],
+    )?;
+    let (Some(name), Some(volume)) = (fields.col("field"), fields.col("volume")) else {
+        anyhow::bail!("sql/analyses/chart_fields.sql lost a column");
+    };
+    let bars: Vec<(String, f64)> = fields
+        .rows
+        .iter()
+        .filter_map(|r| Some((display(&r[name], false), as_number(&r[volume])?)))
+        .collect();
+    let total: f64 = bars.iter().map(|b| b.1).sum();
+    if bars.is_empty() || total <= 0.0 {
+        return Ok(None);
     }
-    // The bars are what the rank follows, so they fall from the first to the last.
-    if let (Some(name), Some(score)) = (ranked.col("单位"), ranked.col("保守效能指数")) {
-        let bars: Vec<(String, f64)> = ranked
-            .rows
-            .iter()
-            .take(15)
-            .filter_map(|r| Some((display(&r[name], false), as_number(&r[score])?)))
-            .collect();
-        if !bars.is_empty() {
-            add(
-                &mut out.departments,
-                "departments",
-                format!(
-                    "{}排名前{}位的执法部门及其保守效能指数",
-                    ranked_period.label,
-                    bars.len()
-                ),
-                chart::bars(&family, &bars, Scale::Points, &|_| String::new())?,
-            );
-        }
+    let shares: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{:.1}%", b.1 / total * 100.0))
+        .collect();
+    Ok(Some((
+        "fields",
+        format!("{}各执法领域诉求量及占比", period.label),
+        chart::bars(family, &bars, chart::Scale::Count, &|k| shares[k].clone())?,
+    )))
+}
+
+/// The leading departments' 保守效能指数: the bars are what the rank follows, so they fall
+/// from the first to the last.
+fn departments_chart(
+    family: &str,
+    (ranked_period, ranked): (&Period, &Frame),
+) -> Result<Option<Drawn>> {
+    let (Some(name), Some(score)) = (ranked.col("unit_key"), ranked.col("rank_score")) else {
+        return Ok(None);
+    };
+    let bars: Vec<(String, f64)> = ranked
+        .rows
+        .iter()
+        .take(15)
+        .filter_map(|r| Some((display(&r[name], false), as_number(&r[score])?)))
+        .collect();
+    if bars.is_empty() {
+        return Ok(None);
     }
-    if kind == Kind::PilotSummary {
-        let c = &ws.config.pilot;
-        let pilot = analysis::query(
-            conn,
-            "试点",
-            analysis::query_text("chart_pilot")?,
+    Ok(Some((
+        "departments",
+        format!(
+            "{}排名前{}位的执法部门及其保守效能指数",
+            ranked_period.label,
+            bars.len()
+        ),
+        chart::bars(family, &bars, chart::Scale::Points, &|_| String::new())?,
+    )))
+}
+
+/// 回访满意率 of the pilot units against the other regions, from the baseline to the
+/// pilot's end, marking where the pilot starts (pilot summaries).
+fn pilot_chart(conn: &Connection, ws: &Workspace, family: &str) -> Result<Option<Drawn>> {
+    let c = &ws.config.pilot;
+    let pilot = analysis::query(
+        conn,
+        "试点",
+        analysis::query_text("chart_pilot")?,
+        &[
+            &c.baseline_start.first_day().to_string(),
+            &c.end.next().first_day().to_string(),
+        ],
+    )?;
+    if pilot.rows.len() < 2 {
+        return Ok(None);
+    }
+    let months = pilot.texts("month");
+    // The months are yy.mm: the pilot starts at the first one not before its start.
+    let start = c.start.first_day().format("%y.%m").to_string();
+    let pilot_at = months.iter().position(|l| *l >= start).unwrap_or(0);
+    Ok(Some((
+        "pilot",
+        format!(
+            "试点单位与其他区县回访满意率（{}至{}）",
+            c.baseline_start, c.end
+        ),
+        chart::lines(
+            family,
+            &months,
             &[
-                &c.baseline_start.first_day().to_string(),
-                &c.end.next().first_day().to_string(),
+                ("试点单位".into(), series(&pilot, "pilot")?),
+                ("其他区县".into(), series(&pilot, "others")?),
             ],
-        )?;
-        if pilot.rows.len() >= 2 {
-            let labels: Vec<String> = pilot.rows.iter().map(|r| display(&r[0], false)).collect();
-            // The months are yy.mm: the pilot starts at the first one not before its start.
-            let start = c.start.first_day().format("%y.%m").to_string();
-            let pilot_at = labels.iter().position(|l| *l >= start).unwrap_or(0);
-            let col = |i: usize| series(&pilot, i);
-            add(
-                &mut out.pilot,
-                "pilot",
-                format!(
-                    "试点单位与其他区县回访满意率（{}至{}）",
-                    c.baseline_start, c.end
-                ),
-                chart::lines(
-                    &family,
-                    &labels,
-                    &[("试点单位".into(), col(1)), ("其他区县".into(), col(2))],
-                    Scale::Percent,
-                    Some((pilot_at, "试点开始")),
-                )?,
-            );
-        }
-    }
-    Ok((out, svgs))
+            chart::Scale::Percent,
+            Some((pilot_at, "试点开始")),
+        )?,
+    )))
 }
 
 /// Typst's diagnostics as one line.

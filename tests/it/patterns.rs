@@ -135,10 +135,10 @@ fn the_analyses_find_every_planted_pattern() {
     // 试点成效: pilot units' satisfaction rose more than the others' (the planted effect).
     let p = &analysis::run(&conn, &config, "pilot-effect", &period("pilot"), "").unwrap()[0];
     let row = p
-        .texts("指标")
+        .texts("indicator_name")
         .iter()
         .position(|x| x == "回访满意率")
         .unwrap();
-    let did: f64 = p.texts("双重差分")[row].parse().unwrap();
+    let did: f64 = p.texts("did")[row].parse().unwrap();
     assert!(did > 0.03, "difference in differences {did}");
 }
