@@ -1,16 +1,7 @@
--- The monthly trend of one unit (全市, or a region) for the reports' charts: 诉求量,
--- 按期办结率 and 回访满意率 of each month from $3 up to (not including) $4, for the unit of
--- kind $1 and key $2.
-select
-    strftime(start_date, '%y.%m') as month,
-    max(value) filter (where indicator = 'volume') as volume,
-    max(value) filter (where indicator = 'on_time_rate') as on_time_rate,
-    max(value) filter (where indicator = 'satisfaction_rate') as satisfaction_rate
-from mart_indicator_values
-where period_kind = 'month'
-  and unit_kind = $1
-  and unit_key = $2
-  and start_date >= cast($3 as date)
-  and start_date < cast($4 as date)
-group by start_date
-order by start_date
+-- The trend charts of period $1 for the city ($2 = '') or a region: see mart_trend.
+select month_label, volume, on_time_rate, satisfaction_rate
+from mart_trend
+where period_key = $1
+    and unit_kind = case when $2 = '' then 'city' else 'region' end
+    and unit_key = case when $2 = '' then '全市' else $2 end
+order by month

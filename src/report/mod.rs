@@ -989,27 +989,17 @@ fn trend_charts(
     region: &str,
 ) -> Result<(Option<Drawn>, Option<Drawn>)> {
     use chart::Scale;
-    let (unit_kind, unit) = if region.is_empty() {
-        ("city", "全市")
-    } else {
-        ("region", region)
-    };
-    let first = period.key.last_month().plus(-11);
+    let unit = if region.is_empty() { "全市" } else { region };
     let trend = analysis::query(
         conn,
         "趋势",
         analysis::query_text("chart_trend")?,
-        &[
-            &unit_kind,
-            &unit,
-            &first.first_day().to_string(),
-            &period.end.to_string(),
-        ],
+        &[&period.key, &region],
     )?;
     if trend.rows.len() < 2 {
         return Ok((None, None));
     }
-    let months = trend.texts("month");
+    let months = trend.texts("month_label");
     let volume = chart::lines(
         family,
         &months,
@@ -1116,19 +1106,11 @@ fn departments_chart(
 /// pilot's end, marking where the pilot starts (pilot summaries).
 fn pilot_chart(conn: &Connection, ws: &Workspace, family: &str) -> Result<Option<Drawn>> {
     let c = &ws.config.pilot;
-    let pilot = analysis::query(
-        conn,
-        "试点",
-        analysis::query_text("chart_pilot")?,
-        &[
-            &c.baseline_start.first_day().to_string(),
-            &c.end.next().first_day().to_string(),
-        ],
-    )?;
+    let pilot = analysis::query(conn, "试点", analysis::query_text("chart_pilot")?, &[])?;
     if pilot.rows.len() < 2 {
         return Ok(None);
     }
-    let months = pilot.texts("month");
+    let months = pilot.texts("month_label");
     // The months are yy.mm: the pilot starts at the first one not before its start.
     let start = c.start.first_day().format("%y.%m").to_string();
     let pilot_at = months.iter().position(|l| *l >= start).unwrap_or(0);

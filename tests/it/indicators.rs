@@ -541,6 +541,22 @@ fn analyses_of_the_fixture() {
         )
         .unwrap();
     assert_eq!(prev, 12);
+    // A month's trend charts read the twelve months up to it.
+    let trend: Vec<String> = {
+        let mut s = conn
+            .prepare(
+                "select strftime(month, '%Y-%m') from dim_period_month \
+                 where period_key = '2024-05' and in_trend order by month",
+            )
+            .unwrap();
+        let months = s.query_map([], |r| r.get(0)).unwrap();
+        months.map(Result::unwrap).collect()
+    };
+    assert_eq!(trend.len(), 12);
+    assert_eq!(
+        (trend[0].as_str(), trend[11].as_str()),
+        ("2023-06", "2024-05")
+    );
 
     // 会商研判: U7's category, returned by two departments, closed by U.
     let d = &run("disputes")[0];

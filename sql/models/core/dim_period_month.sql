@@ -6,7 +6,9 @@
 --   in_prev        it lies in the period before, as long as the period itself (热点问题's 上期);
 --   months_before  how many months before the period's first month it lies (0 inside the
 --                  period): 预警 compares each month with the [analysis] warning_months
---                  months before it.
+--                  months before it;
+--   in_trend       it is one of the twelve months up to the period's last month (the
+--                  reports' trend charts).
 
 with periods as (
     select
@@ -25,9 +27,11 @@ months as (
     select
         p.period_key,
         p.start_date,
+        p.end_date,
         p.months,
         cast(unnest(generate_series(
-            p.start_date - to_months(greatest(p.months, l.months)),
+            least(p.start_date - to_months(greatest(p.months, l.months)),
+                p.end_date - interval 12 month),
             p.end_date - interval 1 month,
             interval 1 month)) as date) as month
     from periods as p
@@ -39,6 +43,7 @@ select
     month,
     month >= start_date as in_period,
     month < start_date and month >= start_date - to_months(months) as in_prev,
-    cast(greatest(datediff('month', month, start_date), 0) as integer) as months_before
+    cast(greatest(datediff('month', month, start_date), 0) as integer) as months_before,
+    month >= end_date - interval 12 month as in_trend
 from months
 order by period_key, month
