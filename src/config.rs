@@ -46,6 +46,36 @@ pub struct Config {
     pub report: ReportSettings,
     /// When `rexian serve` runs each job.
     pub schedule: ScheduleSettings,
+    /// The 督办台账: who works on it, deadlines, review.
+    pub casework: CaseworkSettings,
+}
+
+/// The 督办台账's settings: the office's staff, the default deadline and the review rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseworkSettings {
+    /// The staff who may work on cases; an OS user not on it is refused.
+    pub staff: Vec<Staff>,
+    /// Whoever recorded a department's answer may not approve it (审核把关 by another).
+    pub four_eyes: bool,
+    /// Working days a department is given to answer, from the day a case is assigned.
+    pub deadline_workdays: u32,
+    /// An environment variable naming the staff member instead of the OS user ("" = off):
+    /// for a training or test workspace where everyone shares one account.
+    pub user_env: String,
+}
+
+/// One staff member of the supervision office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staff {
+    /// The name recorded on every event.
+    pub name: String,
+    /// 经办, 审核 or 负责人.
+    pub role: String,
+    /// The OS user who is this staff member (default: the name).
+    #[serde(default)]
+    pub os_user: String,
 }
 
 /// The families of each typographic role, each a fallback chain (official fonts first).

@@ -24,6 +24,7 @@
 
 pub mod analysis;
 pub mod backup;
+pub mod casework;
 pub mod check;
 pub mod commands;
 pub mod config;

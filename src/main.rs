@@ -39,6 +39,109 @@ struct Cli {
     command: Command,
 }
 
+/// What `rexian case` does.
+#[derive(Debug, Subcommand)]
+enum CaseAction {
+    /// The register: every case with its state, responsible staff, deadline and 是否超期.
+    List {
+        /// Only the cases in this state (待研判, 督办中, 待审核, 审核通过, 已办结, 不予立案).
+        #[arg(long)]
+        state: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// One case as the register has it, and every event of it.
+    Show {
+        /// The case (督办事项编号, e.g. 2026-0001).
+        case: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// 立案: open a case from one or more graded tickets (prints its number).
+    Open {
+        /// The 工单编号 (one or more).
+        #[arg(required = true)]
+        tickets: Vec<String>,
+        /// 个案监督, 会商, 专项执法监督 or 提醒.
+        #[arg(long, default_value = "个案监督")]
+        kind: String,
+        /// A title (default: the first ticket's category).
+        #[arg(long)]
+        title: Option<String>,
+        /// Why it is opened.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 交办: give a case its responsible staff member, supervision form and deadline.
+    Assign {
+        /// The case.
+        case: String,
+        /// The responsible staff member ([casework] staff).
+        #[arg(long)]
+        staff: String,
+        /// 线上监督, 案例示范指导, 案卷核验 or 随同执法.
+        #[arg(long)]
+        form: String,
+        /// Working days to the deadline (default: [casework] deadline_workdays).
+        #[arg(long)]
+        workdays: Option<u32>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// 不予立案: close a case without action.
+    Reject {
+        /// The case.
+        case: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record the department's answer (or 整改报告).
+    Answer {
+        /// The case.
+        case: String,
+        /// What the department answered.
+        #[arg(long)]
+        note: String,
+        /// The file it came as (its SHA-256 is kept with the event).
+        #[arg(long, value_parser = rexian::commands::case::existing_file)]
+        file: Option<PathBuf>,
+    },
+    /// 审核: approve the answer, or return the case (退回重办) with the reason.
+    Review {
+        /// The case.
+        case: String,
+        /// Approve the answer.
+        #[arg(
+            long,
+            conflicts_with = "return_case",
+            required_unless_present = "return_case"
+        )]
+        approve: bool,
+        /// Return it to the department (退回重办); --note gives the reason.
+        #[arg(long = "return")]
+        return_case: bool,
+        /// The opinion; the reason of a return.
+        #[arg(long)]
+        note: Option<String>,
+        /// Working days to the new deadline of a return (default: [casework] deadline_workdays).
+        #[arg(long)]
+        workdays: Option<u32>,
+    },
+    /// 办结: close an approved case.
+    Close {
+        /// The case.
+        case: String,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Check every event of the log against its signature: finds any edit, insertion or
+    /// deletion made behind rexian's back (exit status 1, naming each).
+    Verify,
+}
+
 /// What `rexian model` does.
 #[derive(Debug, Subcommand)]
 enum ModelAction {
@@ -244,6 +347,15 @@ enum Command {
         by: Option<String>,
     },
 
+    /// The 督办台账: supervision cases from a graded appeal to a reviewed reply.
+    ///
+    /// Every change is recorded in the name of the staff member running rexian (the OS user,
+    /// looked up in [casework] staff of rexian.toml) in a signed log kept for good.
+    Case {
+        #[command(subcommand)]
+        action: CaseAction,
+    },
+
     /// Ask the data your own questions in SQL: an interactive shell, or -c / -f / --query.
     ///
     /// Read-only: the session cannot change the warehouse (--write is for administrators).
@@ -417,6 +529,68 @@ impl OutputArgs {
             path: self.output,
         }
     }
+}
+
+fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
+    use commands::case::{self, Change};
+    let (case_no, what) = match action {
+        CaseAction::List { state, out } => {
+            return case::list(ws, state.as_deref(), &out.into_output())
+        }
+        CaseAction::Show { case: c, out } => return case::show(ws, &c, &out.into_output()),
+        CaseAction::Verify => return case::verify(ws, false),
+        CaseAction::Open {
+            tickets,
+            kind,
+            title,
+            note,
+        } => (
+            None,
+            Change::Open {
+                kind,
+                tickets,
+                title,
+                note,
+            },
+        ),
+        CaseAction::Assign {
+            case: c,
+            staff,
+            form,
+            workdays,
+            note,
+        } => (
+            Some(c),
+            Change::Assign {
+                staff,
+                form,
+                workdays,
+                note,
+            },
+        ),
+        CaseAction::Reject { case: c, reason } => (Some(c), Change::Reject { reason }),
+        CaseAction::Answer {
+            case: c,
+            note,
+            file,
+        } => (Some(c), Change::Answer { note, file }),
+        CaseAction::Review {
+            case: c,
+            approve,
+            return_case: _,
+            note,
+            workdays,
+        } => (
+            Some(c),
+            Change::Review {
+                approve,
+                note,
+                workdays,
+            },
+        ),
+        CaseAction::Close { case: c, note } => (Some(c), Change::Close { note }),
+    };
+    case::change(ws, case_no.as_deref(), what)
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {
@@ -614,6 +788,10 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         } => {
             let ws = Workspace::open(&cli.workspace)?;
             commands::analyse::decide(&ws, &ticket, &decision, by.as_deref())?;
+        }
+        Command::Case { action } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            case(&ws, action)?;
         }
         Command::Sql {
             command,

@@ -83,6 +83,27 @@ pub const REPORT_LETTER_APPEAL: Script = script!("report/letter_appeal.sql");
 /// The newest extract's day, the loaded files and the rules version behind a letter.
 pub const REPORT_LETTER_PROVENANCE: Script = script!("report/letter_provenance.sql");
 
+/// Appends one event to the 督办台账's log.
+pub const CASEWORK_APPEND_EVENT: Script = script!("casework/append_event.sql");
+/// The 督办台账's log in order, from an event on.
+pub const CASEWORK_EVENTS: Script = script!("casework/events.sql");
+/// The newest event of the log.
+pub const CASEWORK_CHAIN_HEAD: Script = script!("casework/chain_head.sql");
+/// The next number of a year's sequence of cases.
+pub const CASEWORK_NEXT_CASE_NO: Script = script!("casework/next_case_no.sql");
+/// The 督办台账: one row per case, read from its log.
+pub const CASEWORK_REGISTER: Script = script!("casework/register.sql");
+/// The state a case is in.
+pub const CASEWORK_CASE_STATE: Script = script!("casework/case_state.sql");
+/// Who recorded a case's latest answer.
+pub const CASEWORK_ANSWERED_BY: Script = script!("casework/answered_by.sql");
+/// The appeals a case is opened from.
+pub const CASEWORK_TICKETS: Script = script!("casework/tickets.sql");
+/// A ticket's grade in its month.
+pub const CASEWORK_TICKET_GRADE: Script = script!("casework/ticket_grade.sql");
+/// The events of one case.
+pub const CASEWORK_HISTORY: Script = script!("casework/history.sql");
+
 /// The warehouse's tables and views, for the data dictionary.
 pub const OPS_DICTIONARY_OBJECTS: Script = script!("ops/dictionary_objects.sql");
 /// The warehouse's columns, for the data dictionary.

@@ -25,7 +25,7 @@ pub struct Output {
 }
 
 impl Output {
-    fn write(&self, frames: &[analysis::Frame]) -> Result<()> {
+    pub(crate) fn write(&self, frames: &[analysis::Frame]) -> Result<()> {
         output::write(frames, self.format, self.csv, self.path.as_deref())?;
         if let Some(p) = &self.path {
             eprintln!("wrote {}", p.display());

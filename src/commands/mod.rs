@@ -3,6 +3,7 @@
 
 pub mod analyse;
 pub mod backup;
+pub mod case;
 pub mod check;
 pub mod demo;
 pub mod dictionary;

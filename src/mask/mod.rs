@@ -55,6 +55,14 @@ impl MaskKey {
         Ok(MaskKey { mac })
     }
 
+    /// A key for another use, derived from this one (the keyed hash of the use's name), so
+    /// that a workspace keeps one secret: the 督办台账's log is signed with one.
+    pub fn derive(&self, purpose: &str) -> Vec<u8> {
+        let mut mac = self.mac.clone();
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
     /// Loads the key from the environment variable `env` if set, else from `file`.
     ///
     /// # Errors

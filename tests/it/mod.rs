@@ -4,6 +4,7 @@ mod util;
 
 mod accounting;
 mod backup;
+mod casework;
 mod checks;
 mod cli;
 mod crash;

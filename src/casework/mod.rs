@@ -1,0 +1,491 @@
+//! The 督办台账: the supervision office's cases (督办事项), each opened from one or more graded
+//! tickets and carried through 交办, the department's answer, 审核 and 办结. The register is
+//! read from an append-only, signed log (see [`log`]); every change is one event in the name
+//! of the staff member running rexian (see [`staff`]), and only the moves of [`state`] are
+//! allowed.
+
+pub mod log;
+pub mod staff;
+pub mod state;
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use chrono::{Datelike, NaiveDate, Utc};
+use duckdb::{Connection, OptionalExt};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::analysis::{self, Frame};
+use crate::config::{Staff, Workspace};
+use crate::reference::Reference;
+use crate::sql;
+use crate::warehouse;
+use log::{ChainKey, Event};
+use state::{Action, State};
+
+/// The kinds of case.
+pub const KINDS: [&str; 4] = ["个案监督", "会商", "专项执法监督", "提醒"];
+
+/// The supervision forms (监督方式) a case is assigned with.
+pub const FORMS: [&str; 4] = ["线上监督", "案例示范指导", "案卷核验", "随同执法"];
+
+/// The register opened for changes by the staff member running rexian.
+pub struct Register<'a> {
+    ws: &'a Workspace,
+    conn: Connection,
+    key: ChainKey,
+    staff: Staff,
+    reference: Reference,
+    /// Now, in whole seconds (UTC), and today in the workspace's time zone.
+    now: i64,
+    today: NaiveDate,
+}
+
+/// What a change did: the event recorded and the state it left the case in.
+#[derive(Debug)]
+pub struct Done {
+    /// The case.
+    pub case_no: String,
+    /// The event.
+    pub event: Event,
+}
+
+impl<'a> Register<'a> {
+    /// Opens the register for the staff member running rexian.
+    ///
+    /// # Errors
+    /// When the user is not on the staff list, the key or the reference data cannot be read,
+    /// or the warehouse cannot be opened for writing.
+    pub fn open(ws: &'a Workspace) -> Result<Register<'a>> {
+        let staff = staff::current(&ws.config.casework)?.clone();
+        let key = ChainKey::load(ws)?;
+        let reference = Reference::load(ws.reference_dir().as_deref())?;
+        let conn = warehouse::open(
+            &ws.warehouse_path(),
+            warehouse::Access::ReadWrite,
+            warehouse::LOCK_WAIT,
+        )?;
+        let now = Utc::now();
+        Ok(Register {
+            ws,
+            conn,
+            key,
+            staff,
+            reference,
+            now: now.timestamp(),
+            today: now.with_timezone(&ws.config.tz()).date_naive(),
+        })
+    }
+
+    /// The staff member the changes are recorded for.
+    pub fn staff(&self) -> &Staff {
+        &self.staff
+    }
+
+    /// 立案: opens a case of `kind` from `tickets` (enforcement-related appeals the warehouse
+    /// has), recording each ticket's grade as it stands now. Returns the new case.
+    ///
+    /// # Errors
+    /// When the kind is unknown, a ticket is unknown or given twice, or the log cannot be
+    /// written.
+    pub fn open_case(
+        &mut self,
+        kind: &str,
+        tickets: &[String],
+        title: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<Done> {
+        if !KINDS.contains(&kind) {
+            bail!("--kind {kind:?}: use one of {}", KINDS.join("、"));
+        }
+        if tickets.is_empty() {
+            bail!("a case is opened from at least one 工单编号");
+        }
+        for (i, t) in tickets.iter().enumerate() {
+            if tickets[..i].contains(t) {
+                bail!("the ticket {t} is given twice");
+            }
+        }
+        check_role(&self.staff, Action::Open)?;
+        let found = tickets_of(&self.conn, tickets)?;
+        let missing: Vec<&String> = tickets
+            .iter()
+            .filter(|t| !found.iter().any(|f| &f.ticket_id == *t))
+            .collect();
+        if !missing.is_empty() {
+            bail!(
+                "no enforcement-related appeal {} in the warehouse; copy the 工单编号 from \
+                 `rexian analyse supervision` or `rexian grade` (and run `rexian refresh` after \
+                 a load)",
+                missing
+                    .iter()
+                    .map(|t| format!("{t:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let distinct = |f: &dyn Fn(&Ticket) -> Option<String>| -> Vec<String> {
+            let mut v: Vec<String> = Vec::new();
+            for t in &found {
+                if let Some(x) = f(t) {
+                    if !v.contains(&x) {
+                        v.push(x);
+                    }
+                }
+            }
+            v
+        };
+        let regions = distinct(&|t| t.region_name.clone());
+        let fields = distinct(&|t| t.field_name.clone());
+        let departments = distinct(&|t| t.department.clone());
+        let title = title
+            .map(str::to_string)
+            .or_else(|| found[0].category.clone())
+            .unwrap_or_else(|| tickets[0].clone());
+        let details = json!({
+            "kind": kind,
+            "tickets": tickets,
+            "grades": tickets
+                .iter()
+                .map(|t| found.iter().find(|f| &f.ticket_id == t).and_then(|f| f.grade.clone()))
+                .collect::<Vec<_>>(),
+            "title": title,
+            "region": regions.join("、"),
+            "field": fields.join("、"),
+            "departments": departments,
+        });
+        let year = self.today.year();
+        let tx = self.conn.transaction()?;
+        let n: i64 = tx.query_row(sql::CASEWORK_NEXT_CASE_NO.text, [year], |r| r.get(0))?;
+        let case_no = format!("{year}-{n:04}");
+        let event = log::append(
+            &tx,
+            &self.key,
+            Event {
+                event_id: 0,
+                case_no: case_no.clone(),
+                at: self.now,
+                staff: self.staff.name.clone(),
+                action: Action::Open.name().into(),
+                from_state: None,
+                to_state: State::Pending.word().into(),
+                note: note.map(str::to_string),
+                details: Some(details.to_string()),
+                file_sha256: None,
+                mac: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        self.after_commit(&event)?;
+        Ok(Done { case_no, event })
+    }
+
+    /// 交办: gives the case a responsible staff member and a supervision form, and a deadline
+    /// `workdays` working days from today ([casework] deadline_workdays when not given).
+    ///
+    /// # Errors
+    /// When the case, the staff member or the form is unknown, the move is not allowed, or the
+    /// deadline lies beyond the official calendar.
+    pub fn assign(
+        &mut self,
+        case_no: &str,
+        responsible: &str,
+        form: &str,
+        workdays: Option<u32>,
+        note: Option<&str>,
+    ) -> Result<Done> {
+        let settings = &self.ws.config.casework;
+        if !settings.staff.iter().any(|s| s.name == responsible) {
+            bail!(
+                "--staff {responsible:?} is not on the [casework] staff list; the staff are {}",
+                settings
+                    .staff
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+        }
+        if !FORMS.contains(&form) {
+            bail!("--form {form:?}: use one of {}", FORMS.join("、"));
+        }
+        let workdays = workdays.unwrap_or(settings.deadline_workdays);
+        let due = self.deadline(workdays)?;
+        let details = json!({
+            "staff": responsible,
+            "form": form,
+            "workdays": workdays,
+            "due": due.to_string(),
+        });
+        self.act(case_no, Action::Assign, note, Some(details), None)
+    }
+
+    /// 不予立案, with the reason.
+    ///
+    /// # Errors
+    /// When the reason is empty, the case unknown or the move not allowed.
+    pub fn reject(&mut self, case_no: &str, reason: &str) -> Result<Done> {
+        if reason.trim().is_empty() {
+            bail!("不予立案 needs its reason: --reason \"…\"");
+        }
+        self.act(case_no, Action::Reject, Some(reason), None, None)
+    }
+
+    /// Records the department's answer (or 整改报告): its summary, and the SHA-256 of the file
+    /// it came as, if one is given.
+    ///
+    /// # Errors
+    /// When the summary is empty, the file unreadable, the case unknown or the move not
+    /// allowed.
+    pub fn answer(&mut self, case_no: &str, summary: &str, file: Option<&Path>) -> Result<Done> {
+        if summary.trim().is_empty() {
+            bail!("record what the department answered: --note \"…\"");
+        }
+        let (details, sha) = match file {
+            Some(p) => {
+                let bytes = std::fs::read(p)
+                    .with_context(|| format!("cannot read the answer's file {}", p.display()))?;
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (
+                    Some(json!({ "file": name })),
+                    Some(hex::encode(Sha256::digest(&bytes))),
+                )
+            }
+            None => (None, None),
+        };
+        self.act(case_no, Action::Answer, Some(summary), details, sha)
+    }
+
+    /// 审核: approves the answer, or returns the case (退回重办) with the reason and a new
+    /// deadline `workdays` working days from today.
+    ///
+    /// # Errors
+    /// When a return has no reason, the reviewer recorded the answer themselves (four-eyes),
+    /// the case is unknown or the move not allowed.
+    pub fn review(
+        &mut self,
+        case_no: &str,
+        approve: bool,
+        note: Option<&str>,
+        workdays: Option<u32>,
+    ) -> Result<Done> {
+        if approve {
+            return self.act(case_no, Action::Approve, note, None, None);
+        }
+        let Some(reason) = note.filter(|n| !n.trim().is_empty()) else {
+            bail!("退回重办 needs its reason: --note \"…\"");
+        };
+        let workdays = workdays.unwrap_or(self.ws.config.casework.deadline_workdays);
+        let due = self.deadline(workdays)?;
+        let details = json!({ "workdays": workdays, "due": due.to_string() });
+        self.act(case_no, Action::Return, Some(reason), Some(details), None)
+    }
+
+    /// 办结.
+    ///
+    /// # Errors
+    /// When the case is unknown or the move not allowed.
+    pub fn close(&mut self, case_no: &str, note: Option<&str>) -> Result<Done> {
+        self.act(case_no, Action::Close, note, None, None)
+    }
+
+    /// The day `workdays` working days after today, under the official calendar.
+    fn deadline(&self, workdays: u32) -> Result<NaiveDate> {
+        let due = self.reference.add_workdays(self.today, workdays);
+        match self.reference.calendar_years() {
+            Some((_, last)) if due.year() <= last => Ok(due),
+            covered => bail!(
+                "{workdays} working days from {} is {due}, beyond the official holiday calendar \
+                 (it covers {}); put that year's 放假 and 调休 days into holidays.csv in the \
+                 workspace's reference folder ([paths] reference of rexian.toml) first, so \
+                 that the deadline counts them",
+                self.today,
+                covered.map_or("no year".to_string(), |(a, b)| format!("{a}–{b}"))
+            ),
+        }
+    }
+
+    /// Records one move of a case, after checking that it is allowed, that the staff member's
+    /// role may make it and, for an approval, that another person recorded the answer.
+    fn act(
+        &mut self,
+        case_no: &str,
+        action: Action,
+        note: Option<&str>,
+        details: Option<serde_json::Value>,
+        file_sha256: Option<String>,
+    ) -> Result<Done> {
+        check_role(&self.staff, action)?;
+        let tx = self.conn.transaction()?;
+        let from: Option<String> = tx
+            .query_row(sql::CASEWORK_CASE_STATE.text, [case_no], |r| r.get(0))
+            .optional()?;
+        let Some(from) = from else {
+            bail!("no case {case_no:?} in the 督办台账; `rexian case list` shows the cases");
+        };
+        let from = State::from_word(&from)?;
+        let to = state::transition(case_no, action, from)?;
+        if action == Action::Approve && self.ws.config.casework.four_eyes {
+            let answered_by: Option<String> = tx
+                .query_row(sql::CASEWORK_ANSWERED_BY.text, [case_no], |r| r.get(0))
+                .optional()?;
+            if answered_by.as_deref() == Some(self.staff.name.as_str()) {
+                bail!(
+                    "{} recorded the department's answer to case {case_no} and cannot also \
+                     approve it: another 审核 or 负责人 reviews it (four-eyes, [casework] \
+                     four_eyes)",
+                    self.staff.name
+                );
+            }
+        }
+        let event = log::append(
+            &tx,
+            &self.key,
+            Event {
+                event_id: 0,
+                case_no: case_no.to_string(),
+                at: self.now,
+                staff: self.staff.name.clone(),
+                action: action.name().into(),
+                from_state: Some(from.word().into()),
+                to_state: to.word().into(),
+                note: note.map(str::to_string),
+                details: details.map(|d| d.to_string()),
+                file_sha256,
+                mac: String::new(),
+            },
+        )?;
+        tx.commit()?;
+        self.after_commit(&event)?;
+        Ok(Done {
+            case_no: case_no.to_string(),
+            event,
+        })
+    }
+
+    /// Records the log's new head beside the warehouse.
+    fn after_commit(&self, event: &Event) -> Result<()> {
+        log::write_head(
+            &log::head_path(self.ws),
+            &(event.event_id, event.mac.clone()),
+        )
+    }
+}
+
+/// Refuses a move the staff member's role may not make.
+fn check_role(staff: &Staff, action: Action) -> Result<()> {
+    if action.roles().contains(&staff.role.as_str()) {
+        return Ok(());
+    }
+    bail!(
+        "{} is {}: {} ({}) is for {}",
+        staff.name,
+        staff.role,
+        action.name(),
+        action.word(),
+        action.roles().join("、")
+    )
+}
+
+/// What a case records of each of its tickets.
+struct Ticket {
+    ticket_id: String,
+    region_name: Option<String>,
+    field_name: Option<String>,
+    department: Option<String>,
+    category: Option<String>,
+    grade: Option<String>,
+}
+
+fn tickets_of(conn: &Connection, tickets: &[String]) -> Result<Vec<Ticket>> {
+    let list = duckdb::types::Value::List(
+        tickets
+            .iter()
+            .map(|t| duckdb::types::Value::Text(t.clone()))
+            .collect(),
+    );
+    let mut stmt = conn.prepare(sql::CASEWORK_TICKETS.text)?;
+    let rows = stmt.query_map([list], |r| {
+        Ok((
+            Ticket {
+                ticket_id: r.get(0)?,
+                region_name: r.get(1)?,
+                field_name: r.get(2)?,
+                department: r.get(3)?,
+                category: r.get(4)?,
+                grade: None,
+            },
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut t, month) = row?;
+        // One read of the grades' view per ticket, for its month: a join would grade every
+        // period.
+        t.grade = conn
+            .query_row(
+                sql::CASEWORK_TICKET_GRADE.text,
+                [&month, &t.ticket_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        out.push(t);
+    }
+    Ok(out)
+}
+
+/// Today in the workspace's time zone, and its offset from UTC in seconds (the log keeps UTC;
+/// the register shows local time).
+pub fn local_now(ws: &Workspace) -> (NaiveDate, i64) {
+    use chrono::Offset;
+    let now = Utc::now().with_timezone(&ws.config.tz());
+    (
+        now.date_naive(),
+        i64::from(now.offset().fix().local_minus_utc()),
+    )
+}
+
+/// The register: every case (or those in `state`, or the one `case_no`), as of `today`, its
+/// times shifted by `offset` seconds to local time.
+///
+/// # Errors
+/// When the state is unknown or the log cannot be read.
+pub fn list(
+    conn: &Connection,
+    (today, offset): (NaiveDate, i64),
+    state: &str,
+    case_no: &str,
+) -> Result<Frame> {
+    if !state.is_empty() && State::from_word(state).is_err() {
+        bail!(
+            "--state {state:?}: use one of {}",
+            State::ALL.map(State::word).join("、")
+        );
+    }
+    analysis::query(
+        conn,
+        "督办台账",
+        sql::CASEWORK_REGISTER.text,
+        &[&today.to_string(), &state, &case_no, &offset],
+    )?
+    .labelled()
+}
+
+/// The events of one case, oldest first, at local time (`offset` seconds from UTC).
+///
+/// # Errors
+/// When the log cannot be read.
+pub fn history(conn: &Connection, case_no: &str, offset: i64) -> Result<Frame> {
+    analysis::query(
+        conn,
+        &format!("督办事项 {case_no} 办理过程"),
+        sql::CASEWORK_HISTORY.text,
+        &[&case_no, &offset],
+    )?
+    .labelled()
+}

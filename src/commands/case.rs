@@ -1,0 +1,212 @@
+//! `rexian case`: the 督办台账 — open a case from graded tickets, assign it, record the
+//! department's answer, review it, close it; list the register, show a case's history, and
+//! verify that the log is as rexian wrote it.
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+
+use super::analyse::Output;
+use crate::casework::{self, log, Done, Register};
+use crate::config::Workspace;
+use crate::warehouse;
+
+/// What `rexian case` changes.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// 立案 from tickets.
+    Open {
+        /// 个案监督, 会商, 专项执法监督 or 提醒.
+        kind: String,
+        /// The 工单编号.
+        tickets: Vec<String>,
+        /// A title (default: the first ticket's category).
+        title: Option<String>,
+        /// Why it is opened.
+        note: Option<String>,
+    },
+    /// 交办.
+    Assign {
+        /// The responsible staff member.
+        staff: String,
+        /// The supervision form.
+        form: String,
+        /// Working days to the deadline.
+        workdays: Option<u32>,
+        /// A note.
+        note: Option<String>,
+    },
+    /// 不予立案.
+    Reject {
+        /// Why.
+        reason: String,
+    },
+    /// The department's answer.
+    Answer {
+        /// What it said.
+        note: String,
+        /// The file it came as.
+        file: Option<std::path::PathBuf>,
+    },
+    /// 审核.
+    Review {
+        /// Approve (else return: 退回重办).
+        approve: bool,
+        /// The opinion; the reason of a return.
+        note: Option<String>,
+        /// Working days to the new deadline of a return.
+        workdays: Option<u32>,
+    },
+    /// 办结.
+    Close {
+        /// A note.
+        note: Option<String>,
+    },
+}
+
+/// Makes one change to the register (`case` is ignored for an opening) and says what it did.
+///
+/// # Errors
+/// When the change is refused (the message says why and what is allowed) or cannot be
+/// recorded.
+pub fn change(ws: &Workspace, case: Option<&str>, what: Change) -> Result<()> {
+    let mut register = Register::open(ws)?;
+    let case = || -> Result<&str> {
+        case.ok_or_else(|| anyhow::anyhow!("name the case: rexian case … CASE_NO"))
+    };
+    let done: Done = match what {
+        Change::Open {
+            kind,
+            tickets,
+            title,
+            note,
+        } => register.open_case(&kind, &tickets, title.as_deref(), note.as_deref())?,
+        Change::Assign {
+            staff,
+            form,
+            workdays,
+            note,
+        } => register.assign(case()?, &staff, &form, workdays, note.as_deref())?,
+        Change::Reject { reason } => register.reject(case()?, &reason)?,
+        Change::Answer { note, file } => register.answer(case()?, &note, file.as_deref())?,
+        Change::Review {
+            approve,
+            note,
+            workdays,
+        } => register.review(case()?, approve, note.as_deref(), workdays)?,
+        Change::Close { note } => register.close(case()?, note.as_deref())?,
+    };
+    let e = &done.event;
+    let due = e
+        .details
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .and_then(|d| d["due"].as_str().map(str::to_string));
+    eprintln!(
+        "case {}: {} → {} (event {}, by {}){}",
+        done.case_no,
+        e.from_state.as_deref().unwrap_or("立案"),
+        e.to_state,
+        e.event_id,
+        e.staff,
+        due.map(|d| format!("; deadline {d}")).unwrap_or_default()
+    );
+    println!("{}", done.case_no);
+    Ok(())
+}
+
+/// `rexian case list`: the register, or the cases in one state.
+///
+/// # Errors
+/// When the state is unknown, or the output cannot be written.
+pub fn list(ws: &Workspace, state: Option<&str>, out: &Output) -> Result<()> {
+    let Some(conn) = open(ws)? else {
+        eprintln!("no cases yet: the 督办台账 is empty");
+        return Ok(());
+    };
+    let frame = casework::list(&conn, casework::local_now(ws), state.unwrap_or(""), "")?;
+    if frame.rows.is_empty() && out.path.is_none() {
+        eprintln!(
+            "no cases{}",
+            state.map(|s| format!(" {s}")).unwrap_or_default()
+        );
+    }
+    out.write(&[frame])
+}
+
+/// `rexian case show CASE`: the case as the register has it and every event of it.
+///
+/// # Errors
+/// When the case is unknown, or the output cannot be written.
+pub fn show(ws: &Workspace, case: &str, out: &Output) -> Result<()> {
+    let Some(conn) = open(ws)? else {
+        bail!("no case {case:?}: the 督办台账 is empty");
+    };
+    let now = casework::local_now(ws);
+    let register = casework::list(&conn, now, "", case)?;
+    if register.rows.is_empty() {
+        bail!("no case {case:?} in the 督办台账; `rexian case list` shows the cases");
+    }
+    out.write(&[register, casework::history(&conn, case, now.1)?])
+}
+
+/// `rexian case verify`: checks every event of the log against its MAC and the recorded
+/// head. Exit status 1, naming each problem, when anything was changed behind rexian's back.
+///
+/// # Errors
+/// When the log was tampered with, or cannot be read.
+pub fn verify(ws: &Workspace, quiet: bool) -> Result<()> {
+    let Some(conn) = open(ws)? else {
+        if !quiet {
+            println!("the 督办台账's log is empty");
+        }
+        return Ok(());
+    };
+    let key = log::ChainKey::load(ws)?;
+    let recorded = log::read_head(&log::head_path(ws))?;
+    let v = log::verify(&conn, &key, recorded.as_ref())?;
+    if !v.problems.is_empty() {
+        bail!(
+            "the 督办台账's log was changed behind rexian's back ({} of {} events checked):\n  {}\n\
+             Restore the warehouse from a backup (`rexian backup restore`) taken before the change.",
+            v.problems.len(),
+            v.events,
+            v.problems.join("\n  ")
+        );
+    }
+    if !quiet {
+        match &v.head {
+            Some((id, mac)) => println!(
+                "the 督办台账's log is whole: {} events, head {id} {}",
+                v.events,
+                &mac[..16]
+            ),
+            None => println!("the 督办台账's log is empty"),
+        }
+    }
+    Ok(())
+}
+
+/// The warehouse, read-only, when it has the 督办台账's log (a warehouse no rexian with
+/// casework has written yet has none: it gets one with its first change).
+fn open(ws: &Workspace) -> Result<Option<duckdb::Connection>> {
+    let conn = warehouse::open(
+        &ws.warehouse_path(),
+        warehouse::Access::ReadOnly,
+        warehouse::LOCK_WAIT,
+    )?;
+    let has: i64 = conn.query_row(crate::sql::OPS_RELATION_EXISTS.text, ["case_events"], |r| {
+        r.get(0)
+    })?;
+    Ok((has > 0).then_some(conn))
+}
+
+/// Whether a path names a file that exists (for clap's check of --file).
+pub fn existing_file(s: &str) -> Result<std::path::PathBuf, String> {
+    let p = Path::new(s);
+    if p.is_file() {
+        Ok(p.to_path_buf())
+    } else {
+        Err(format!("{s}: no such file"))
+    }
+}
