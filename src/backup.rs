@@ -149,6 +149,15 @@ fn copy_files(ws: &Workspace, staging: &Path, include_key: bool) -> Result<Vec<E
         .strip_prefix(&ws.root)
         .map_or_else(|_| "warehouse/rexian.duckdb".to_string(), slashes);
     add(&warehouse, &inner)?;
+    // The 督办台账's recorded head goes with the warehouse it vouches for (copied while the
+    // warehouse is held, so that no case changes in between).
+    let head = crate::casework::log::head_path(ws);
+    if head.exists() {
+        let inner = head
+            .strip_prefix(&ws.root)
+            .map_or_else(|_| "warehouse/casework.head".to_string(), slashes);
+        add(&head, &inner)?;
+    }
     add(&ws.root.join(CONFIG_FILE), CONFIG_FILE)?;
     for folder in [
         ws.lake_path(),
@@ -220,7 +229,9 @@ pub fn restore(from: &Path, to: &Path, force: bool) -> Result<Manifest> {
             )?)?,
         };
         let db = incoming.warehouse_path();
-        for f in [db.clone(), db.with_extension("duckdb.wal")] {
+        // The 督办台账's head goes with the warehouse it vouched for.
+        let head = crate::casework::log::head_path(&incoming);
+        for f in [db.clone(), db.with_extension("duckdb.wal"), head] {
             if f.exists() {
                 std::fs::remove_file(&f)
                     .with_context(|| format!("cannot remove {}", f.display()))?;

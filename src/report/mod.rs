@@ -122,6 +122,10 @@ pub struct Provenance {
     pub rules: String,
     /// rexian's version.
     pub version: String,
+    /// The 督办台账's log when the report was made: its number of events and the head's
+    /// signature (first 16 hex), so that a report can be held against the log; none when the
+    /// log is empty.
+    pub casework: Option<String>,
 }
 
 /// The kinds of period report.
@@ -618,7 +622,18 @@ fn provenance(conn: &Connection) -> Result<Provenance> {
         ledger: hex::encode(Sha256::digest(ledger.as_bytes()))[..16].to_string(),
         rules,
         version: crate::VERSION.to_string(),
+        casework: casework_head(conn)?,
     })
+}
+
+/// The 督办台账's head for a provenance note: "N 条记录，签名 …".
+fn casework_head(conn: &Connection) -> Result<Option<String>> {
+    let has: i64 = conn.query_row(sql::OPS_RELATION_EXISTS.text, ["case_events"], |r| r.get(0))?;
+    if has == 0 {
+        return Ok(None);
+    }
+    Ok(crate::casework::log::head(conn)?
+        .map(|(id, mac)| format!("{id} 条记录，签名 {}", &mac[..16])))
 }
 
 /// The figures the overview sentence quotes.

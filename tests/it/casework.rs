@@ -295,6 +295,25 @@ fn a_case_from_opening_to_closing_with_every_refusal_and_four_eyes() {
     assert_eq!(field(&t, &no, "状态"), "已办结");
     let v = ok(&case(&t, None, &["verify"]));
     assert!(v.contains("whole: 9 events"), "{v}");
+
+    // A report made now carries the log's head in its provenance.
+    let month: String = t
+        .db()
+        .query_row(
+            "select min(period_key) from mart_graded_appeals \
+             where ticket_id = ? and length(period_key) = 7",
+            [&tickets[0]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let out = t.root().join("pdf");
+    let pdf = ok(&t.run(&["report", "monthly", &month, "--out", out.to_str().unwrap()]));
+    let text = super::report::pdftotext(std::path::Path::new(pdf.trim()));
+    let head = v.split_whitespace().last().unwrap();
+    assert!(
+        text.contains(&format!("督办台账：9 条记录，签名 {head}")),
+        "{head}: {text}"
+    );
 }
 
 #[test]
@@ -373,6 +392,17 @@ fn a_log_changed_behind_rexians_back_is_found_by_verify() {
     assert!(e.contains("newest events were deleted"), "{e}");
     restore();
     ok(&case(&t, None, &["verify"]));
+
+    // A backup carries the log's head with it: the restored workspace verifies.
+    let backup = t.dir.path().join("backup");
+    ok(&t.run(&["backup", backup.to_str().unwrap(), "--include-key"]));
+    let restored = t.dir.path().join("restored");
+    ok(&super::util::run_in(
+        &restored,
+        &["restore", backup.to_str().unwrap()],
+    ));
+    let v = ok(&super::util::run_in(&restored, &["case", "verify"]));
+    assert!(v.contains("whole: 3 events"), "{v}");
 
     // Another workspace's key cannot vouch for this log.
     std::fs::write(t.root().join("secret.key"), "abcd".repeat(16)).unwrap();

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use super::util::*;
 
-fn pdftotext(path: &std::path::Path) -> String {
+pub(super) fn pdftotext(path: &std::path::Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout"])
         .arg(path)
