@@ -104,10 +104,26 @@ pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
 ///
 /// # Errors
 /// When the log cannot be read or written.
-pub fn append(conn: &Connection, key: &ChainKey, mut e: Event) -> Result<Event> {
-    let (last, prev) = head(conn)?.unwrap_or((0, String::new()));
+pub fn append(conn: &Connection, key: &ChainKey, e: Event) -> Result<Event> {
+    let after = head(conn)?.unwrap_or((0, String::new()));
+    append_after(conn, key, &after, e)
+}
+
+/// Appends an event after the event `after` (its number and MAC; `(0, "")` for the first),
+/// which must be the log's head: for a caller that appends many in one transaction and so
+/// knows it.
+///
+/// # Errors
+/// When the log cannot be written (an event of that number already there among them).
+pub fn append_after(
+    conn: &Connection,
+    key: &ChainKey,
+    after: &(i64, String),
+    mut e: Event,
+) -> Result<Event> {
+    let (last, prev) = after;
     e.event_id = last + 1;
-    e.mac = key.mac(&prev, &e);
+    e.mac = key.mac(prev, &e);
     conn.execute(
         sql::CASEWORK_APPEND_EVENT.text,
         duckdb::params![
