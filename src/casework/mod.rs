@@ -108,6 +108,17 @@ impl<'a> Register<'a> {
             }
         }
         check_role(&self.staff, Action::Open)?;
+        let built: i64 = self.conn.query_row(
+            sql::OPS_RELATION_EXISTS.text,
+            ["mart_graded_appeals"],
+            |r| r.get(0),
+        )?;
+        if built == 0 {
+            bail!(
+                "the appeals have not been graded yet: load the extracts (`rexian ingest`) and \
+                 run `rexian refresh`, then open the case"
+            );
+        }
         let found = tickets_of(&self.conn, tickets)?;
         let missing: Vec<&String> = tickets
             .iter()

@@ -317,6 +317,21 @@ fn a_case_from_opening_to_closing_with_every_refusal_and_four_eyes() {
 }
 
 #[test]
+fn a_case_before_any_load_is_refused_saying_what_to_do() {
+    let t = TestWs::new();
+    let toml = t.root().join("rexian.toml");
+    let text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("user_env = \"\"", "user_env = \"REXIAN_TEST_STAFF\"")
+        .replace("staff = []", STAFF);
+    std::fs::write(&toml, text).unwrap();
+    let e = refused(&case(&t, Some("张明"), &["open", "JN1"]));
+    assert!(e.contains("rexian refresh"), "{e}");
+    let listed = case(&t, Some("张明"), &["list"]);
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("no cases"));
+}
+
+#[test]
 fn a_log_changed_behind_rexians_back_is_found_by_verify() {
     let t = office();
     let ticket: String = t
