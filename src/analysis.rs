@@ -151,11 +151,8 @@ pub fn query(conn: &Connection, title: &str, text: &str, params: &[&dyn ToSql]) 
     let mut stmt = conn
         .prepare(text)
         .with_context(|| format!("preparing {title}"))?;
-    // Parameters the text does not use are left out (a section may read a table computed
-    // with them earlier).
-    let used = &params[..crate::sql::param_count(text).min(params.len())];
     let mut rows = stmt
-        .query(used)
+        .query(params)
         .with_context(|| format!("running {title}"))?;
     let mut out = Vec::new();
     let mut n = 0;

@@ -30,11 +30,7 @@ pub fn open_marts(ws: &Workspace) -> Result<Connection> {
         warehouse::Access::ReadOnly,
         warehouse::LOCK_WAIT,
     )?;
-    let built: i64 =
-        conn.query_row(crate::sql::OPS_RELATION_EXISTS.text, ["mart_scores"], |r| {
-            r.get(0)
-        })?;
-    if built == 0 {
+    if !warehouse::has_relation(&conn, "mart_scores")? {
         bail!("the figures have not been built yet; run `rexian refresh` first");
     }
     if !marts_current(&conn)? {

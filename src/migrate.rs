@@ -69,10 +69,7 @@ pub struct Migrated {
 /// # Errors
 /// DuckDB's error.
 pub fn version(conn: &Connection) -> Result<i64> {
-    let has = |table: &str| -> Result<bool> {
-        let n: i64 = conn.query_row(crate::sql::OPS_RELATION_EXISTS.text, [table], |r| r.get(0))?;
-        Ok(n > 0)
-    };
+    let has = |table: &str| crate::warehouse::has_relation(conn, table);
     if has("schema_migrations")? {
         let v: Option<i64> = conn
             .query_row("select max(version) from schema_migrations", [], |r| {

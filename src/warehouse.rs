@@ -25,6 +25,15 @@ pub enum Access {
     ReadOnly,
 }
 
+/// Whether the warehouse has a table or view of this name (sql/ops/relation_exists.sql).
+///
+/// # Errors
+/// When the catalog cannot be read.
+pub fn has_relation(conn: &Connection, name: &str) -> Result<bool> {
+    let n: i64 = conn.query_row(crate::sql::OPS_RELATION_EXISTS.text, [name], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
 /// Opens the warehouse file, creating it (and its folder) when writing. When another process
 /// holds the file, waits up to `wait`, saying so once, instead of failing.
 ///

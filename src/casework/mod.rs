@@ -66,15 +66,14 @@ impl<'a> Register<'a> {
             warehouse::Access::ReadWrite,
             warehouse::LOCK_WAIT,
         )?;
-        let now = Utc::now();
         Ok(Register {
             ws,
             conn,
             key,
             staff,
             reference,
-            now: now.timestamp(),
-            today: now.with_timezone(&ws.config.tz()).date_naive(),
+            now: Utc::now().timestamp(),
+            today: local_now(ws).0,
         })
     }
 
@@ -108,12 +107,7 @@ impl<'a> Register<'a> {
             }
         }
         check_role(&self.staff, Action::Open)?;
-        let built: i64 = self.conn.query_row(
-            sql::OPS_RELATION_EXISTS.text,
-            ["mart_graded_appeals"],
-            |r| r.get(0),
-        )?;
-        if built == 0 {
+        if !warehouse::has_relation(&self.conn, "mart_graded_appeals")? {
             bail!(
                 "the appeals have not been graded yet: load the extracts (`rexian ingest`) and \
                  run `rexian refresh`, then open the case"

@@ -35,12 +35,7 @@ impl CheckOutcome {
 }
 
 fn marts_built(conn: &Connection) -> Result<bool> {
-    let n: i64 = conn.query_row(
-        sql::OPS_RELATION_EXISTS.text,
-        ["mart_indicator_values"],
-        |r| r.get(0),
-    )?;
-    Ok(n > 0)
+    crate::warehouse::has_relation(conn, "mart_indicator_values")
 }
 
 /// Which rows the incremental checks read.
@@ -118,8 +113,10 @@ fn run_declared(conn: &Connection) -> Result<Vec<CheckOutcome>> {
     for d in declared::all()? {
         let model = d.name.split('.').next().unwrap_or_default();
         if built.as_ref().is_none_or(|(m, _)| m != model) {
-            let n: i64 = conn.query_row(sql::OPS_RELATION_EXISTS.text, [model], |r| r.get(0))?;
-            built = Some((model.to_string(), n > 0));
+            built = Some((
+                model.to_string(),
+                crate::warehouse::has_relation(conn, model)?,
+            ));
         }
         let is_built = built.as_ref().is_some_and(|(_, b)| *b);
         if !is_built {

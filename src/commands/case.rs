@@ -195,10 +195,7 @@ fn open(ws: &Workspace) -> Result<Option<duckdb::Connection>> {
         warehouse::Access::ReadOnly,
         warehouse::LOCK_WAIT,
     )?;
-    let has: i64 = conn.query_row(crate::sql::OPS_RELATION_EXISTS.text, ["case_events"], |r| {
-        r.get(0)
-    })?;
-    Ok((has > 0).then_some(conn))
+    Ok(warehouse::has_relation(&conn, "case_events")?.then_some(conn))
 }
 
 /// Whether a path names a file that exists (for clap's check of --file).

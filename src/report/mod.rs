@@ -628,8 +628,7 @@ fn provenance(conn: &Connection) -> Result<Provenance> {
 
 /// The 督办台账's head for a provenance note: "N 条记录，签名 …".
 fn casework_head(conn: &Connection) -> Result<Option<String>> {
-    let has: i64 = conn.query_row(sql::OPS_RELATION_EXISTS.text, ["case_events"], |r| r.get(0))?;
-    if has == 0 {
+    if !crate::warehouse::has_relation(conn, "case_events")? {
         return Ok(None);
     }
     Ok(crate::casework::log::head(conn)?
