@@ -75,7 +75,8 @@ periods as (
             strftime(m - to_months(n), '%Y-%m')),
         format('{}..{}', strftime(m - to_months(n + 11), '%Y-%m'),
             strftime(m - interval 12 month, '%Y-%m'))
-    from months, bounds, (select cast({{ranking_months}} as integer) as n)
+    from months, bounds,
+        (select cast(value as integer) as n from cfg_param where key = 'ranking_months')
     where n > 1 and m - to_months(n - 1) >= first_month
 )
 
