@@ -142,6 +142,90 @@ enum CaseAction {
     Verify,
 }
 
+/// What a letter issued on a case says and where it goes.
+#[derive(Debug, clap::Args)]
+struct LetterArgs {
+    /// The case (督办事项编号, e.g. 2026-0001); it must be 督办中 (assigned).
+    case: String,
+    /// 主送机关: one of the case's departments (default: its only one).
+    #[arg(long)]
+    to: Option<String>,
+    /// 一、基本情况: the facts the office found, one paragraph per line (default: what the
+    /// warehouse says of each of the case's tickets).
+    #[arg(long, conflicts_with = "facts_file")]
+    facts: Option<String>,
+    /// The facts from a file (- for standard input).
+    #[arg(long)]
+    facts_file: Option<PathBuf>,
+    /// 二、监督意见: the office's opinion, one paragraph per line (default: [report]
+    /// opinion_text or reminder_text of rexian.toml).
+    #[arg(long, conflicts_with = "opinion_file")]
+    opinion: Option<String>,
+    /// The opinion from a file (- for standard input).
+    #[arg(long)]
+    opinion_file: Option<PathBuf>,
+    /// 成文日期 (YYYY-MM-DD; default: today). The reply deadline counts working days from it.
+    #[arg(long)]
+    date: Option<chrono::NaiveDate>,
+    /// Folder to write to (default: [paths] reports of rexian.toml).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write PDF/A-2b (for archiving); also [report] pdf_a in rexian.toml.
+    #[arg(long)]
+    pdf_a: bool,
+}
+
+/// What `rexian letter` does.
+#[derive(Debug, Subcommand)]
+enum LetterAction {
+    /// Issue a 《行政执法监督意见书》 on a case (prints the PDF's path).
+    Opinion(LetterArgs),
+    /// Issue a 提醒函 on a case (prints the PDF's path).
+    Reminder(LetterArgs),
+    /// Void a 文号 issued by mistake (负责人); the number stays used.
+    Void {
+        /// The 文号, e.g. 济司执监意〔2026〕3号.
+        number: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record the department's written reply to a letter: the case's answer (it goes 待审核).
+    Reply {
+        /// The 文号.
+        number: String,
+        /// What the department replied.
+        #[arg(long)]
+        note: String,
+        /// The file it came as (its SHA-256 is kept with the event).
+        #[arg(long, value_parser = rexian::commands::case::existing_file)]
+        file: Option<PathBuf>,
+    },
+    /// The letters issued: 文号, case, addressee, date, reply deadline, whether answered,
+    /// overdue or voided.
+    List {
+        /// Only this year's.
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Typeset an unnumbered draft (样稿) about one ticket, recorded nowhere.
+    Draft {
+        /// opinion or reminder.
+        #[arg(value_enum)]
+        kind: rexian::report::LetterKind,
+        /// The 工单编号.
+        ticket: String,
+        /// The draft's date (YYYY-MM-DD); default: the newest extract's date.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        /// Folder to write to (default: [paths] reports of rexian.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
 /// What `rexian model` does.
 #[derive(Debug, Subcommand)]
 enum ModelAction {
@@ -418,26 +502,12 @@ enum Command {
         pdf_a: bool,
     },
 
-    /// Typeset a letter for one appeal: opinion (《行政执法监督意见书》, for a 重大 case) or
-    /// reminder (提醒函, for a general item), addressed to the department that handled it.
+    /// Letters: issue a 《行政执法监督意见书》 or 提醒函 on a case of the 督办台账 (its 文号 drawn
+    /// from the year's sequence of its kind), void a number, record the department's reply,
+    /// list them; or typeset an unnumbered draft about one ticket.
     Letter {
-        /// opinion or reminder.
-        #[arg(value_enum)]
-        kind: rexian::report::LetterKind,
-        /// The 工单编号.
-        ticket: String,
-        /// The number in the 文号 (…〔2024〕N号).
-        #[arg(long, default_value_t = 1)]
-        number: u32,
-        /// The letter's date (YYYY-MM-DD); default: the newest extract's date.
-        #[arg(long)]
-        date: Option<chrono::NaiveDate>,
-        /// Folder to write to (default: [paths] reports of rexian.toml).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Write PDF/A-2b (for archiving); also [report] pdf_a in rexian.toml.
-        #[arg(long)]
-        pdf_a: bool,
+        #[command(subcommand)]
+        action: LetterAction,
     },
 
     /// How well the text rules do, measured on the hand-labelled appeals of
@@ -591,6 +661,34 @@ fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
         CaseAction::Close { case: c, note } => (Some(c), Change::Close { note }),
     };
     case::change(ws, case_no.as_deref(), what)
+}
+
+fn letter(ws: &mut Workspace, action: LetterAction) -> anyhow::Result<()> {
+    use commands::letter;
+    let reports = ws.path(&ws.config.paths.reports);
+    let (kind, args) = match action {
+        LetterAction::Opinion(a) => (rexian::report::LetterKind::Opinion, a),
+        LetterAction::Reminder(a) => (rexian::report::LetterKind::Reminder, a),
+        LetterAction::Void { number, reason } => return letter::void(ws, &number, &reason),
+        LetterAction::Reply { number, note, file } => {
+            return letter::reply(ws, &number, &note, file.as_deref())
+        }
+        LetterAction::List { year, out } => return letter::list(ws, year, &out.into_output()),
+        LetterAction::Draft {
+            kind,
+            ticket,
+            date,
+            out,
+        } => return letter::draft(ws, kind, &ticket, date, &out.unwrap_or(reports)),
+    };
+    ws.config.report.pdf_a |= args.pdf_a;
+    let wording = rexian::casework::letters::Wording {
+        to: args.to,
+        facts: letter::paragraphs(args.facts, args.facts_file, "--facts")?,
+        opinion: letter::paragraphs(args.opinion, args.opinion_file, "--opinion")?,
+        date: args.date,
+    };
+    letter::issue(ws, kind, &args.case, &wording, &args.out.unwrap_or(reports))
 }
 
 fn parse_param(s: &str) -> Result<(String, String), String> {
@@ -832,18 +930,9 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
             commands::report::run(&ws, kind, &period, &region.unwrap_or_default(), &dir)?;
         }
-        Command::Letter {
-            kind,
-            ticket,
-            number,
-            date,
-            out,
-            pdf_a,
-        } => {
+        Command::Letter { action } => {
             let mut ws = Workspace::open(&cli.workspace)?;
-            ws.config.report.pdf_a |= pdf_a;
-            let dir = out.unwrap_or_else(|| ws.path(&ws.config.paths.reports));
-            commands::letter::run(&ws, kind, &ticket, number, date, &dir)?;
+            letter(&mut ws, action)?;
         }
         Command::Model {
             action: ModelAction::Evaluate { differences },

@@ -95,6 +95,14 @@ pub const CASEWORK_NEXT_CASE_NO: Script = script!("casework/next_case_no.sql");
 pub const CASEWORK_REGISTER: Script = script!("casework/register.sql");
 /// The state a case is in.
 pub const CASEWORK_CASE_STATE: Script = script!("casework/case_state.sql");
+/// The next number of a year's sequence of letters of one kind.
+pub const CASEWORK_NEXT_LETTER_NO: Script = script!("casework/next_letter_no.sql");
+/// One letter by its 文号: its case, kind, whether voided or answered.
+pub const CASEWORK_LETTER: Script = script!("casework/letter.sql");
+/// The letters of the register.
+pub const CASEWORK_LETTERS: Script = script!("casework/letters.sql");
+/// What a case was opened with.
+pub const CASEWORK_CASE_OPENING: Script = script!("casework/case_opening.sql");
 /// Who recorded a case's latest answer.
 pub const CASEWORK_ANSWERED_BY: Script = script!("casework/answered_by.sql");
 /// The appeals a case is opened from.

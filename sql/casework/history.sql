@@ -12,6 +12,8 @@ select
         when 'approve' then '审核通过'
         when 'return' then '退回重办'
         when 'close' then '办结'
+        when 'letter' then '发函'
+        when 'void_letter' then '文号作废'
         else action
     end as case_action,
     from_state,

@@ -1,7 +1,8 @@
 -- The 督办台账: one row per case, read from its log. What a case is (kind, tickets, region,
 -- field, departments, title) comes from its opening (its first event); its state from its
 -- last event; the responsible staff member and the supervision form from the last
--- assignment; the deadline from the last event that set one (an assignment, or 退回重办).
+-- assignment; the deadline from the last event that set one (an assignment, 退回重办, or a
+-- letter's reply deadline); its letters' 文号 in the order issued.
 -- $1 today (for 是否超期); $2 a state ('' for all); $3 a case ('' for all); $4 the
 -- workspace's offset from UTC in seconds (the log keeps UTC; people read local time).
 -- One pass over the log, and each case's JSON read once, not each event's.
@@ -15,7 +16,9 @@ with per_case as (
         max(event_at) as last_at,
         count(*) as events,
         arg_max(details, event_id) filter (where action = 'assign') as assignment,
-        arg_max(details, event_id) filter (where action in ('assign', 'return')) as deadline
+        arg_max(details, event_id) filter (where action in ('assign', 'return', 'letter')) as deadline,
+        string_agg(json_extract_string(details, '$.number'), '、' order by event_id)
+            filter (where action = 'letter') as letters
     from case_events
     where $3 = '' or case_no = $3
     group by case_no
@@ -35,6 +38,7 @@ select
     cast(json_extract_string(deadline, '$.due') as date) as due_date,
     state in ('督办中', '待审核')
         and cast(json_extract_string(deadline, '$.due') as date) < cast($1 as date) as is_overdue,
+    letters,
     opened_at + to_seconds($4) as opened_at,
     opened_by,
     last_at + to_seconds($4) as last_at,

@@ -4,6 +4,7 @@
 //! of the staff member running rexian (see [`staff`]), and only the moves of [`state`] are
 //! allowed.
 
+pub mod letters;
 pub mod log;
 pub mod staff;
 pub mod state;
@@ -244,10 +245,25 @@ impl<'a> Register<'a> {
     /// When the summary is empty, the file unreadable, the case unknown or the move not
     /// allowed.
     pub fn answer(&mut self, case_no: &str, summary: &str, file: Option<&Path>) -> Result<Done> {
+        self.record_answer(case_no, summary, file, None)
+    }
+
+    /// Records an answer, the reply to the letter `letter` (its 文号) when given.
+    fn record_answer(
+        &mut self,
+        case_no: &str,
+        summary: &str,
+        file: Option<&Path>,
+        letter: Option<&str>,
+    ) -> Result<Done> {
         if summary.trim().is_empty() {
             bail!("record what the department answered: --note \"…\"");
         }
-        let (details, sha) = match file {
+        let mut details = serde_json::Map::new();
+        if let Some(l) = letter {
+            details.insert("letter".into(), l.into());
+        }
+        let sha = match file {
             Some(p) => {
                 let bytes = std::fs::read(p)
                     .with_context(|| format!("cannot read the answer's file {}", p.display()))?;
@@ -255,13 +271,12 @@ impl<'a> Register<'a> {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                (
-                    Some(json!({ "file": name })),
-                    Some(hex::encode(Sha256::digest(&bytes))),
-                )
+                details.insert("file".into(), name.into());
+                Some(hex::encode(Sha256::digest(&bytes)))
             }
-            None => (None, None),
+            None => None,
         };
+        let details = (!details.is_empty()).then_some(serde_json::Value::Object(details));
         self.act(case_no, Action::Answer, Some(summary), details, sha)
     }
 
@@ -300,7 +315,12 @@ impl<'a> Register<'a> {
 
     /// The day `workdays` working days after today, under the official calendar.
     fn deadline(&self, workdays: u32) -> Result<NaiveDate> {
-        let due = self.reference.add_workdays(self.today, workdays);
+        self.deadline_from(self.today, workdays)
+    }
+
+    /// The day `workdays` working days after `from`, under the official calendar.
+    fn deadline_from(&self, from: NaiveDate, workdays: u32) -> Result<NaiveDate> {
+        let due = self.reference.add_workdays(from, workdays);
         match self.reference.calendar_years() {
             Some((_, last)) if due.year() <= last => Ok(due),
             covered => bail!(
@@ -308,7 +328,7 @@ impl<'a> Register<'a> {
                  (it covers {}); put that year's 放假 and 调休 days into holidays.csv in the \
                  workspace's reference folder ([paths] reference of rexian.toml) first, so \
                  that the deadline counts them",
-                self.today,
+                from,
                 covered.map_or("no year".to_string(), |(a, b)| format!("{a}–{b}"))
             ),
         }
@@ -317,15 +337,31 @@ impl<'a> Register<'a> {
     /// Records one move of a case, after checking that it is allowed, that the staff member's
     /// role may make it and, for an approval, that another person recorded the answer.
     fn act(
-        &mut self,
+        &self,
         case_no: &str,
         action: Action,
         note: Option<&str>,
         details: Option<serde_json::Value>,
         file_sha256: Option<String>,
     ) -> Result<Done> {
+        self.act_with(case_no, action, note, |_, _| Ok((details, file_sha256)))
+    }
+
+    /// Records one move of a case as [`Self::act`] does, its details and attached file's
+    /// SHA-256 made by `prepare` once the move is known to be allowed (inside the transaction,
+    /// given the case's state): for a letter, whose 文号 is drawn and whose file is written
+    /// there.
+    fn act_with(
+        &self,
+        case_no: &str,
+        action: Action,
+        note: Option<&str>,
+        prepare: impl FnOnce(&Connection, State) -> Result<(Option<serde_json::Value>, Option<String>)>,
+    ) -> Result<Done> {
         check_role(&self.staff, action)?;
-        let tx = self.conn.transaction()?;
+        // The warehouse is this process's alone while the register is open (DuckDB's file
+        // lock), so the transaction needs no exclusive borrow of the connection.
+        let tx = self.conn.unchecked_transaction()?;
         let from: Option<String> = tx
             .query_row(sql::CASEWORK_CASE_STATE.text, [case_no], |r| r.get(0))
             .optional()?;
@@ -347,6 +383,7 @@ impl<'a> Register<'a> {
                 );
             }
         }
+        let (details, file_sha256) = prepare(&tx, from)?;
         let event = log::append(
             &tx,
             &self.key,

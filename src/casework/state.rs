@@ -82,11 +82,15 @@ pub enum Action {
     Return,
     /// 办结.
     Close,
+    /// 发函: issue a 《行政执法监督意见书》 or 提醒函 with the next 文号 (the state stays).
+    Letter,
+    /// 作废: void a letter's 文号, with the reason (the number stays used; the state stays).
+    VoidLetter,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Action::Open,
         Action::Assign,
         Action::Reject,
@@ -94,6 +98,8 @@ impl Action {
         Action::Approve,
         Action::Return,
         Action::Close,
+        Action::Letter,
+        Action::VoidLetter,
     ];
 
     /// Its name in the log and on the command line.
@@ -106,6 +112,8 @@ impl Action {
             Action::Approve => "approve",
             Action::Return => "return",
             Action::Close => "close",
+            Action::Letter => "letter",
+            Action::VoidLetter => "void_letter",
         }
     }
 
@@ -119,6 +127,8 @@ impl Action {
             Action::Approve => "审核通过",
             Action::Return => "退回重办",
             Action::Close => "办结",
+            Action::Letter => "发函",
+            Action::VoidLetter => "文号作废",
         }
     }
 
@@ -134,6 +144,10 @@ impl Action {
             (Action::Approve, Some(Reviewing)) => Some(Approved),
             (Action::Return, Some(Reviewing)) => Some(Supervising),
             (Action::Close, Some(Approved)) => Some(Closed),
+            // A letter goes to a department the case is assigned to and waiting for.
+            (Action::Letter, Some(Supervising)) => Some(Supervising),
+            // A number issued by mistake is voided whenever it is found.
+            (Action::VoidLetter, Some(s)) => Some(s),
             _ => None,
         }
     }
@@ -141,8 +155,10 @@ impl Action {
     /// The roles that may take it.
     pub fn roles(self) -> &'static [&'static str] {
         match self {
-            Action::Open | Action::Assign | Action::Answer | Action::Close => &["经办", "负责人"],
-            Action::Reject => &["负责人"],
+            Action::Open | Action::Assign | Action::Answer | Action::Close | Action::Letter => {
+                &["经办", "负责人"]
+            }
+            Action::Reject | Action::VoidLetter => &["负责人"],
             Action::Approve | Action::Return => &["审核", "负责人"],
         }
     }
@@ -156,9 +172,10 @@ pub fn transition(case: &str, action: Action, from: State) -> Result<State> {
     if let Some(to) = action.next(Some(from)) {
         return Ok(to);
     }
+    // Voiding a letter's number is always possible and moves nothing: not worth naming.
     let allowed: Vec<String> = Action::ALL
         .into_iter()
-        .filter(|a| a.next(Some(from)).is_some())
+        .filter(|a| *a != Action::VoidLetter && a.next(Some(from)).is_some())
         .map(|a| format!("{} ({})", a.name(), a.word()))
         .collect();
     if allowed.is_empty() {

@@ -98,33 +98,25 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
         crate::report::all(&ws, &conn, &pilot, &reports, |p| {
             println!("wrote {}", p.display());
         })?;
-        println!("\n6. Sample letters");
+        println!("\n6. Sample letters (drafts: a letter that is sent is issued on its case)");
         let picks = crate::analysis::query(
             &conn,
             "sample letters",
             crate::analysis::query_text("sample_letters")?,
             &[&pilot.start.to_string(), &pilot.end.to_string()],
         )?;
-        for (number, (kind, ticket)) in picks
+        for (kind, ticket) in picks
             .texts("kind")
             .into_iter()
             .zip(picks.texts("ticket_id"))
-            .enumerate()
         {
             let kind = if kind == "opinion" {
                 crate::report::LetterKind::Opinion
             } else {
                 crate::report::LetterKind::Reminder
             };
-            let path = crate::report::write_letter(
-                &ws,
-                &conn,
-                kind,
-                &ticket,
-                number as u32 + 1,
-                None,
-                &reports,
-            )?;
+            let path =
+                crate::report::letter::write_draft(&ws, &conn, kind, &ticket, None, &reports)?;
             println!("wrote {}", path.display());
         }
     }

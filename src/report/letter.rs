@@ -1,5 +1,8 @@
-//! 《行政执法监督意见书》 (for a 重大 case) and 提醒函 (for a general item): one appeal's facts,
-//! the office's words from rexian.toml, a deadline in working days, typeset with Typst.
+//! 《行政执法监督意见书》 (for a 重大 case) and 提醒函 (for a general item), typeset with Typst:
+//! the facts the office found, its opinion (rexian.toml's wording by default), the legal basis
+//! and a reply deadline in working days. A letter the office sends is issued from the 督办台账
+//! (`casework::Register::issue_letter`), which draws its 文号; a draft from one ticket
+//! ([`write_draft`]) carries no number and is recorded nowhere.
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +24,24 @@ pub enum LetterKind {
 }
 
 impl LetterKind {
-    fn title(self) -> &'static str {
+    /// Both kinds.
+    pub const ALL: [LetterKind; 2] = [LetterKind::Opinion, LetterKind::Reminder];
+
+    /// Its name in the log and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            LetterKind::Opinion => "opinion",
+            LetterKind::Reminder => "reminder",
+        }
+    }
+
+    /// The kind a stored name names.
+    pub fn from_name(name: &str) -> Option<LetterKind> {
+        LetterKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The document's title.
+    pub fn title(self) -> &'static str {
         match self {
             LetterKind::Opinion => "行政执法监督意见书",
             LetterKind::Reminder => "行政执法监督提醒函",
@@ -63,7 +83,8 @@ pub struct LetterData {
     pub footnote: String,
 }
 
-fn chinese_date(d: NaiveDate) -> String {
+/// 2024年3月5日.
+pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
@@ -145,70 +166,96 @@ impl Appeal {
     }
 }
 
-/// Gathers a letter's data for one appeal.
+/// The office's settings for a kind of letter: its 文号 prefix, the working days a department
+/// has to reply, and the default opinion.
+pub fn settings(ws: &Workspace, kind: LetterKind) -> (&str, u32, &str) {
+    let r = &ws.config.report;
+    match kind {
+        LetterKind::Opinion => (&r.opinion_prefix, r.opinion_days, &r.opinion_text),
+        LetterKind::Reminder => (&r.reminder_prefix, r.reminder_days, &r.reminder_text),
+    }
+}
+
+/// The 文号 of the `seq`-th letter of `kind` in `year`: 济司执监意〔2026〕3号.
+pub fn number(ws: &Workspace, kind: LetterKind, year: i32, seq: i64) -> String {
+    format!("{}〔{year}〕{seq}号", settings(ws, kind).0)
+}
+
+/// What the warehouse says of a ticket for a letter: the paragraphs of 一、基本情况 and the
+/// department that handled it (else the region's government).
 ///
 /// # Errors
-/// When the appeal is not an enforcement-related one in the warehouse.
-pub fn letter_data(
-    conn: &Connection,
-    ws: &Workspace,
-    kind: LetterKind,
-    ticket: &str,
-    number: u32,
-    date: Option<NaiveDate>,
-) -> Result<LetterData> {
-    let r = &ws.config.report;
+/// When the ticket is not an enforcement-related appeal in the warehouse.
+pub fn ticket_facts(conn: &Connection, ticket: &str) -> Result<(Vec<String>, String)> {
     let Some(appeal) = Appeal::find(conn, ticket)? else {
         bail!(
             "{ticket:?} is not an enforcement-related appeal in the warehouse; \
              `rexian analyse supervision --period …` lists the key items"
         );
     };
-    let (as_of, ledger, rules): (String, String, String) =
-        conn.query_row(sql::REPORT_LETTER_PROVENANCE.text, [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
-    let date = match date {
-        Some(d) => d,
-        None => NaiveDate::parse_from_str(&as_of, "%Y-%m-%d")?,
-    };
-    let (prefix, days, opinion) = match kind {
-        LetterKind::Opinion => (&r.opinion_prefix, r.opinion_days, &r.opinion_text),
-        LetterKind::Reminder => (&r.reminder_prefix, r.reminder_days, &r.reminder_text),
-    };
-    let deadline = add_workdays(conn, date, days)?;
-    let number = format!("{prefix}〔{}〕{number}号", date.year());
     let facts = appeal.facts(ticket);
     let department = appeal
         .department
         .unwrap_or_else(|| format!("{}人民政府", appeal.region));
+    Ok((facts, department))
+}
+
+/// What a letter says, whoever decided it.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// Opinion or reminder.
+    pub kind: LetterKind,
+    /// The 文号, or how a draft says it has none.
+    pub number: String,
+    /// 成文日期.
+    pub date: NaiveDate,
+    /// The day the department's reply is due.
+    pub deadline: NaiveDate,
+    /// 主送机关.
+    pub addressee: String,
+    /// 一、基本情况: the facts the office found.
+    pub facts: Vec<String>,
+    /// 二、监督意见.
+    pub opinion: Vec<String>,
+    /// Where the matter came from, for the provenance line (线索来源：…).
+    pub source: String,
+}
+
+/// Lays out a letter's content with the office's name, the legal basis and the provenance
+/// (the loaded files and the rules version the facts stand on).
+///
+/// # Errors
+/// When the warehouse's load ledger cannot be read.
+pub fn compose(conn: &Connection, ws: &Workspace, c: &Content) -> Result<LetterData> {
+    let r = &ws.config.report;
+    let (ledger, rules) = provenance(conn)?.1;
     let ledger_hash = {
         use sha2::{Digest, Sha256};
         hex::encode(Sha256::digest(ledger.as_bytes()))[..16].to_string()
     };
     Ok(LetterData {
-        title: kind.title().to_string(),
-        doc_title: format!("{number} {}（{department}）", kind.title()),
+        title: c.kind.title().to_string(),
+        doc_title: format!("{} {}（{}）", c.number, c.kind.title(), c.addressee),
         keywords: vec![
             format!("ledger {ledger_hash}"),
             format!("rules {rules}"),
             format!("rexian {}", crate::VERSION),
         ],
         issuer: r.issuer.clone(),
-        number,
-        addressee: department,
+        number: c.number.clone(),
+        addressee: c.addressee.clone(),
         opening: vec![format!(
             "我单位在行政执法监督与12345政务服务便民热线联动工作中，发现你单位承办的下列诉求事项需要{}。",
-            if kind == LetterKind::Opinion { "依法监督纠正" } else { "引起重视、及时改进" }
+            if c.kind == LetterKind::Opinion { "依法监督纠正" } else { "引起重视、及时改进" }
         )],
         sections: vec![
             Section {
                 heading: "一、基本情况".into(),
-                paragraphs: facts,
+                paragraphs: c.facts.clone(),
             },
             Section {
                 heading: "二、监督意见".into(),
-                paragraphs: vec![opinion.clone()],
+                paragraphs: c.opinion.clone(),
             },
             Section {
                 heading: "三、依据".into(),
@@ -218,35 +265,88 @@ pub fn letter_data(
                 heading: "四、整改要求".into(),
                 paragraphs: vec![format!(
                     "请你单位于{}前完成整改，并将整改情况书面报送我单位。",
-                    chinese_date(deadline)
+                    chinese_date(c.deadline)
                 )],
             },
         ],
-        date: chinese_date(date),
+        date: chinese_date(c.date),
         footnote: format!(
-            "线索来源：12345热线工单{ticket}　数据快照：{ledger_hash}　规则版本：{rules}"
+            "线索来源：{}　数据快照：{ledger_hash}　规则版本：{rules}",
+            c.source
         ),
     })
 }
 
-/// Writes a letter for one appeal into `dir` and returns its path.
+/// The newest extract's day, and the loaded files' SHA-256 in load order with the rules
+/// version.
+fn provenance(conn: &Connection) -> Result<(Option<NaiveDate>, (String, String))> {
+    let (as_of, ledger, rules): (Option<String>, String, String) =
+        conn.query_row(sql::REPORT_LETTER_PROVENANCE.text, [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let as_of = as_of
+        .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d"))
+        .transpose()?;
+    Ok((as_of, (ledger, rules)))
+}
+
+/// Typesets a letter; returns the PDF and the file name it goes by (its 文号, title and
+/// addressee).
 ///
 /// # Errors
-/// When the appeal is unknown, typesetting fails, or the file cannot be written.
-pub fn write_letter(
+/// When typesetting fails.
+pub fn typeset_letter(
+    ws: &Workspace,
+    data: &LetterData,
+    date: NaiveDate,
+) -> Result<(Vec<u8>, String)> {
+    let pdf = super::typeset(ws, "letter.typ", data, &[], date)?;
+    Ok((pdf, format!("{}.pdf", data.doc_title.replace('/', "／"))))
+}
+
+/// Writes a draft letter about one ticket into `dir` and returns its path: marked 样稿, with
+/// no 文号, dated `date` (default: the newest extract's day), and recorded nowhere (a letter
+/// that is sent is issued from its case: `rexian letter opinion CASE`).
+///
+/// # Errors
+/// When the ticket is unknown, typesetting fails, or the file cannot be written.
+pub fn write_draft(
     ws: &Workspace,
     conn: &Connection,
     kind: LetterKind,
     ticket: &str,
-    number: u32,
     date: Option<NaiveDate>,
     dir: &Path,
 ) -> Result<PathBuf> {
-    let data = letter_data(conn, ws, kind, ticket, number, date)?;
-    let day = NaiveDate::parse_from_str(&data.date, "%Y年%m月%d日")?;
-    let pdf = super::typeset(ws, "letter.typ", &data, &[], day)?;
+    let (facts, addressee) = ticket_facts(conn, ticket)?;
+    let date = match date {
+        Some(d) => d,
+        None => provenance(conn)?
+            .0
+            .context("nothing is loaded yet: `rexian ingest` the extracts first")?,
+    };
+    let (_, days, opinion) = settings(ws, kind);
+    let content = Content {
+        kind,
+        number: "（样稿，未编号）".into(),
+        date,
+        deadline: add_workdays(conn, date, days)?,
+        addressee,
+        facts,
+        opinion: vec![opinion.to_string()],
+        source: format!("12345热线工单{ticket}"),
+    };
+    let data = compose(conn, ws, &content)?;
+    let (pdf, _) = typeset_letter(ws, &data, date)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join(format!("{}.pdf", data.doc_title.replace('/', "／")));
+    let path = dir.join(
+        format!(
+            "样稿 {ticket} {}（{}）.pdf",
+            kind.title(),
+            content.addressee
+        )
+        .replace('/', "／"),
+    );
     crate::fsutil::write_atomic(&path, &pdf)?;
     Ok(path)
 }

@@ -3,11 +3,11 @@
 //! template as JSON, and compiled to PDF in-process.
 
 mod chart;
-mod letter;
+pub mod letter;
 mod prose;
 mod world;
 
-pub use letter::{letter_data, write_letter, LetterData, LetterKind};
+pub use letter::{LetterData, LetterKind};
 
 use std::path::{Path, PathBuf};
 

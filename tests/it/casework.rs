@@ -424,3 +424,196 @@ fn a_log_changed_behind_rexians_back_is_found_by_verify() {
     let e = refused(&case(&t, None, &["verify"]));
     assert!(e.contains("event 1"), "{e}");
 }
+
+/// Runs `rexian letter …` as a staff member.
+fn letter(t: &TestWs, who: &str, args: &[&str]) -> Output {
+    std::process::Command::new(bin())
+        .arg("-w")
+        .arg(t.root())
+        .arg("letter")
+        .args(args)
+        .env("REXIAN_TEST_STAFF", who)
+        .output()
+        .unwrap()
+}
+
+/// The rows of `rexian letter list` as (文号, 督办事项编号, 函件状态).
+fn letters(t: &TestWs) -> Vec<(String, String, String)> {
+    let csv = ok(&letter(t, "张明", &["list", "--format", "csv"]));
+    let mut rows = csv.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (n, c, s) = (at("文号"), at("督办事项编号"), at("函件状态"));
+    rows.map(|r| {
+        let r: Vec<&str> = r.split(',').collect();
+        (r[n].to_string(), r[c].to_string(), r[s].to_string())
+    })
+    .collect()
+}
+
+#[test]
+fn letters_take_their_numbers_from_the_register_without_gaps_and_record_the_reply() {
+    let t = office();
+    let ticket: String = t
+        .db()
+        .query_row(
+            "select ticket_id from mart_graded_appeals where department is not null \
+             order by grade_order, ticket_id limit 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let no = ok(&case(&t, Some("张明"), &["open", &ticket]))
+        .trim()
+        .to_string();
+    let year = &no[..4];
+    let out = t.dir.path().join("letters");
+    let out_arg = out.to_str().unwrap();
+
+    // Not before the case is assigned: the refusal names what is allowed.
+    let e = refused(&letter(&t, "张明", &["opinion", &no, "--out", out_arg]));
+    assert!(e.contains("待研判") && e.contains("assign (交办)"), "{e}");
+    ok(&case(
+        &t,
+        Some("王强"),
+        &["assign", &no, "--staff", "张明", "--form", "案卷核验"],
+    ));
+
+    // The first opinion of the year, with the office's own opinion and the ticket's facts.
+    let run = letter(
+        &t,
+        "张明",
+        &[
+            "opinion",
+            &no,
+            "--opinion",
+            "经核查，该局未在法定期限内作出处理决定。\n请依法作出处理并书面答复。",
+            "--out",
+            out_arg,
+        ],
+    );
+    let pdf = std::path::PathBuf::from(ok(&run).trim());
+    let first = format!("济司执监意〔{year}〕1号");
+    assert!(
+        pdf.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(&first),
+        "{}",
+        pdf.display()
+    );
+    let text = super::report::pdftotext(&pdf).replace(['\n', ' '], "");
+    for expected in [
+        first.as_str(),
+        "经核查，该局未在法定期限内作出处理决定。",
+        "请依法作出处理并书面答复。",
+        &ticket,
+        &format!("督办事项{no}"),
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    assert!(String::from_utf8_lossy(&run.stderr).contains("reply due"));
+
+    // Reminders asked for by two processes at once: each number once, none skipped.
+    let spawn = || {
+        let (root, no, out) = (t.root().to_path_buf(), no.clone(), out.clone());
+        std::thread::spawn(move || {
+            for _ in 0..3 {
+                let run = std::process::Command::new(bin())
+                    .arg("-w")
+                    .arg(&root)
+                    .args(["letter", "reminder", &no, "--out"])
+                    .arg(&out)
+                    .env("REXIAN_TEST_STAFF", "张明")
+                    .output()
+                    .unwrap();
+                assert!(
+                    run.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&run.stderr)
+                );
+            }
+        })
+    };
+    let (a, b) = (spawn(), spawn());
+    a.join().unwrap();
+    b.join().unwrap();
+    let mut reminders: Vec<String> = letters(&t)
+        .into_iter()
+        .filter(|(n, _, _)| n.starts_with("济司执监提"))
+        .map(|(n, _, _)| n)
+        .collect();
+    reminders.sort();
+    let expected: Vec<String> = (1..=6)
+        .map(|i| format!("济司执监提〔{year}〕{i}号"))
+        .collect();
+    assert_eq!(reminders, expected);
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        7,
+        "one PDF per number"
+    );
+
+    // Voiding is for the 负责人, once; the number stays used.
+    let second = format!("济司执监提〔{year}〕2号");
+    let e = refused(&letter(&t, "张明", &["void", &second, "--reason", "错发"]));
+    assert!(e.contains("负责人"), "{e}");
+    ok(&letter(
+        &t,
+        "王强",
+        &["void", &second, "--reason", "主送单位错误"],
+    ));
+    let e = refused(&letter(&t, "王强", &["void", &second, "--reason", "again"]));
+    assert!(e.contains("voided"), "{e}");
+    let e = refused(&letter(&t, "张明", &["reply", &second, "--note", "x"]));
+    assert!(e.contains("voided"), "{e}");
+    let e = refused(&letter(
+        &t,
+        "张明",
+        &["reply", "济司执监意〔1999〕9号", "--note", "x"],
+    ));
+    assert!(e.contains("letter list"), "{e}");
+    ok(&letter(&t, "张明", &["reminder", &no, "--out", out_arg]));
+    assert!(letters(&t)
+        .iter()
+        .any(|(n, _, _)| *n == format!("济司执监提〔{year}〕7号")));
+
+    // The department's reply is recorded against the letter: the case's answer.
+    ok(&letter(
+        &t,
+        "张明",
+        &["reply", &first, "--note", "已作出处理决定"],
+    ));
+    assert_eq!(field(&t, &no, "状态"), "待审核");
+    let states: Vec<(String, String)> = letters(&t)
+        .into_iter()
+        .map(|(n, c, s)| {
+            assert_eq!(c, no);
+            (n, s)
+        })
+        .collect();
+    assert!(
+        states.contains(&(first.clone(), "已答复".into())),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&(second.clone(), "已作废".into())),
+        "{states:?}"
+    );
+    let e = refused(&letter(&t, "张明", &["reply", &first, "--note", "again"]));
+    assert!(e.contains("recorded on"), "{e}");
+    let e = refused(&letter(&t, "王强", &["void", &first, "--reason", "x"]));
+    assert!(e.contains("answered"), "{e}");
+    // Four-eyes holds for a reply recorded through its letter.
+    let e = refused(&case(&t, Some("张明"), &["review", &no, "--approve"]));
+    assert!(e.contains("审核"), "{e}");
+    // No letter on a case waiting for review.
+    let e = refused(&letter(&t, "张明", &["opinion", &no, "--out", out_arg]));
+    assert!(e.contains("待审核"), "{e}");
+
+    // The register names the case's letters; its history shows them; the log is whole.
+    assert!(field(&t, &no, "发函文号").contains(&first));
+    let show = ok(&case(&t, Some("张明"), &["show", &no, "--format", "csv"]));
+    assert!(show.contains("发函") && show.contains("文号作废"), "{show}");
+    ok(&case(&t, Some("张明"), &["verify"]));
+}

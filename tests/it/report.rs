@@ -202,10 +202,9 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     // 18 Feb worked): 18, 19, 20, 21, 22, 23, 26, 27, 28, 29 Feb, 1, 4, 5, 6, 7 Mar.
     let run = t.run(&[
         "letter",
+        "draft",
         "opinion",
         &ticket,
-        "--number",
-        "7",
         "--date",
         "2024-02-09",
         "--out",
@@ -215,7 +214,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     let path = std::path::PathBuf::from(String::from_utf8_lossy(&run.stdout).trim().to_string());
     assert!(
         path.ends_with(format!(
-            "济司执监意〔2024〕7号 行政执法监督意见书（{department}）.pdf"
+            "样稿 {ticket} 行政执法监督意见书（{department}）.pdf"
         )),
         "{}",
         path.display()
@@ -223,7 +222,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     let text = pdftotext(&path).replace(['\n', ' '], "");
     for expected in [
         "行政执法监督意见书",
-        "济司执监意〔2024〕7号",
+        "（样稿，未编号）",
         &format!("{department}："),
         &ticket,
         "《山东省行政执法监督条例》",
@@ -236,10 +235,9 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     let again = t.dir.path().join("again");
     let run = t.run(&[
         "letter",
+        "draft",
         "opinion",
         &ticket,
-        "--number",
-        "7",
         "--date",
         "2024-02-09",
         "--out",
@@ -252,6 +250,7 @@ fn letters_name_the_case_the_department_and_a_working_day_deadline() {
     );
     let run = t.run(&[
         "letter",
+        "draft",
         "reminder",
         &ticket,
         "--out",
