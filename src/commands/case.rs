@@ -189,7 +189,7 @@ pub fn verify(ws: &Workspace, quiet: bool) -> Result<()> {
 
 /// The warehouse, read-only, when it has the 督办台账's log (a warehouse no rexian with
 /// casework has written yet has none: it gets one with its first change).
-fn open(ws: &Workspace) -> Result<Option<duckdb::Connection>> {
+pub(crate) fn open(ws: &Workspace) -> Result<Option<duckdb::Connection>> {
     let conn = warehouse::open(
         &ws.warehouse_path(),
         warehouse::Access::ReadOnly,

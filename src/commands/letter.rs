@@ -13,7 +13,6 @@ use crate::casework::{self, Register};
 use crate::config::Workspace;
 use crate::export::open_marts;
 use crate::report::{self, LetterKind};
-use crate::warehouse;
 
 /// Issues the `kind` letter on `case` into `dir`; prints its path, and its 文号 and reply
 /// deadline on standard error.
@@ -83,15 +82,10 @@ pub fn reply(ws: &Workspace, number: &str, note: &str, file: Option<&Path>) -> R
 /// # Errors
 /// When the output cannot be written.
 pub fn list(ws: &Workspace, year: Option<i32>, out: &Output) -> Result<()> {
-    let conn = warehouse::open(
-        &ws.warehouse_path(),
-        warehouse::Access::ReadOnly,
-        warehouse::LOCK_WAIT,
-    )?;
-    if !warehouse::has_relation(&conn, "case_events")? {
+    let Some(conn) = super::case::open(ws)? else {
         eprintln!("no letters yet: the 督办台账 is empty");
         return Ok(());
-    }
+    };
     let frame = letters::list(&conn, casework::local_now(ws), year.unwrap_or(0))?;
     if frame.rows.is_empty() && out.path.is_none() {
         eprintln!("no letters issued");

@@ -515,29 +515,15 @@ fn letters_take_their_numbers_from_the_register_without_gaps_and_record_the_repl
     assert!(String::from_utf8_lossy(&run.stderr).contains("reply due"));
 
     // Reminders asked for by two processes at once: each number once, none skipped.
-    let spawn = || {
-        let (root, no, out) = (t.root().to_path_buf(), no.clone(), out.clone());
-        std::thread::spawn(move || {
-            for _ in 0..3 {
-                let run = std::process::Command::new(bin())
-                    .arg("-w")
-                    .arg(&root)
-                    .args(["letter", "reminder", &no, "--out"])
-                    .arg(&out)
-                    .env("REXIAN_TEST_STAFF", "张明")
-                    .output()
-                    .unwrap();
-                assert!(
-                    run.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&run.stderr)
-                );
-            }
-        })
-    };
-    let (a, b) = (spawn(), spawn());
-    a.join().unwrap();
-    b.join().unwrap();
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                for _ in 0..3 {
+                    ok(&letter(&t, "张明", &["reminder", &no, "--out", out_arg]));
+                }
+            });
+        }
+    });
     let mut reminders: Vec<String> = letters(&t)
         .into_iter()
         .filter(|(n, _, _)| n.starts_with("济司执监提"))
