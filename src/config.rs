@@ -60,6 +60,8 @@ pub struct CaseworkSettings {
     pub four_eyes: bool,
     /// Working days a department is given to answer, from the day a case is assigned.
     pub deadline_workdays: u32,
+    /// Working days the hotline is given to send feedback on a pushed item (件件有回音).
+    pub feedback_workdays: u32,
     /// An environment variable naming the staff member instead of the OS user ("" = off):
     /// for a training or test workspace where everyone shares one account.
     pub user_env: String,

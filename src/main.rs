@@ -140,6 +140,78 @@ enum CaseAction {
     /// Check every event of the log against its signature: finds any edit, insertion or
     /// deletion made behind rexian's back (exit status 1, naming each).
     Verify,
+    /// Import the hotline's feedback file (签收, 处理结果, 重新派单) and match it to the pushed
+    /// items. Importing the same file again changes nothing; rows matching no push are kept
+    /// and listed. Columns: docs/exchange.md.
+    ImportFeedback {
+        /// The file (.xlsx or .csv, UTF-8 or GBK).
+        #[arg(value_parser = rexian::commands::case::existing_file)]
+        file: PathBuf,
+    },
+}
+
+/// What `rexian push` does.
+#[derive(Debug, Subcommand)]
+enum PushAction {
+    /// Send a period's items that are new or changed since their last push (grade as frozen
+    /// when first pushed, the office's opinion, case number and state) as an exchange file:
+    /// XLSX, CSV and Parquet in the reports folder (docs/exchange.md). Recorded in the ledger.
+    Send {
+        /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
+        #[arg(long)]
+        period: String,
+        /// Only the items of this county (区县).
+        #[arg(long)]
+        county: Option<String>,
+        /// Folder to write to (default: [paths] reports of rexian.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Record the office's opinion (督办意见) on an item; its next push carries it.
+    Opinion {
+        /// The 工单编号.
+        ticket: String,
+        /// The opinion, as the office words it.
+        #[arg(long)]
+        note: String,
+    },
+    /// Correct an item's grade, with the reason (审核 or 负责人); pushes carry it from now on.
+    Regrade {
+        /// The 工单编号.
+        ticket: String,
+        /// 重大, 需协调争议解决, 普遍性执法问题 or 一般.
+        #[arg(long)]
+        grade: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// The push ledger: every push, its items, and how many the hotline answered.
+    Ledger {
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// 件件有回音: pushed items without feedback after [casework] feedback_workdays.
+    Unanswered {
+        /// As of this day (YYYY-MM-DD) instead of today: what will be overdue by then.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Pushed items a refresh now grades differently from the grade sent (never applied).
+    Differences {
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// The hotline's feedback as imported.
+    Feedback {
+        /// Only the rows that match no pushed item.
+        #[arg(long)]
+        unmatched: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
 }
 
 /// What a letter issued on a case says and where it goes.
@@ -440,6 +512,13 @@ enum Command {
         action: CaseAction,
     },
 
+    /// The exchange with the hotline (双向推送): push graded items with the office's opinions,
+    /// case numbers and states; see what the hotline answered (件件有回音).
+    Push {
+        #[command(subcommand)]
+        action: PushAction,
+    },
+
     /// Ask the data your own questions in SQL: an interactive shell, or -c / -f / --query.
     ///
     /// Read-only: the session cannot change the warehouse (--write is for administrators).
@@ -601,6 +680,28 @@ impl OutputArgs {
     }
 }
 
+fn push(ws: &Workspace, action: PushAction) -> anyhow::Result<()> {
+    use commands::push::{self, Listing};
+    let (what, out) = match action {
+        PushAction::Send {
+            period,
+            county,
+            out,
+        } => return push::send(ws, &period, county.as_deref(), out.as_deref()),
+        PushAction::Opinion { ticket, note } => return push::opinion(ws, &ticket, &note),
+        PushAction::Regrade {
+            ticket,
+            grade,
+            reason,
+        } => return push::regrade(ws, &ticket, &grade, &reason),
+        PushAction::Ledger { out } => (Listing::Ledger, out),
+        PushAction::Unanswered { as_of, out } => (Listing::Unanswered { as_of }, out),
+        PushAction::Differences { out } => (Listing::Differences, out),
+        PushAction::Feedback { unmatched, out } => (Listing::Feedback { unmatched }, out),
+    };
+    push::list(ws, what, &out.into_output())
+}
+
 fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
     use commands::case::{self, Change};
     let (case_no, what) = match action {
@@ -609,6 +710,7 @@ fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
         }
         CaseAction::Show { case: c, out } => return case::show(ws, &c, &out.into_output()),
         CaseAction::Verify => return case::verify(ws, false),
+        CaseAction::ImportFeedback { file } => return commands::push::import_feedback(ws, &file),
         CaseAction::Open {
             tickets,
             kind,
@@ -890,6 +992,10 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Case { action } => {
             let ws = Workspace::open(&cli.workspace)?;
             case(&ws, action)?;
+        }
+        Command::Push { action } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            push(&ws, action)?;
         }
         Command::Sql {
             command,

@@ -112,6 +112,41 @@ pub const CASEWORK_TICKET_GRADE: Script = script!("casework/ticket_grade.sql");
 /// The events of one case.
 pub const CASEWORK_HISTORY: Script = script!("casework/history.sql");
 
+/// What a push of a period (and county) sends: the new and changed items.
+pub const EXCHANGE_CANDIDATES: Script = script!("exchange/candidates.sql");
+/// The next number of a year's sequence of pushes or feedback imports.
+pub const EXCHANGE_NEXT_NO: Script = script!("exchange/next_no.sql");
+/// Records a push's items.
+pub const EXCHANGE_RECORD_PUSH: Script = script!("exchange/record_push.sql");
+/// The exchange file's rows.
+pub const EXCHANGE_FILE: Script = script!("exchange/file.sql");
+/// A push's rows as its event's digest covers them.
+pub const EXCHANGE_PUSH_DIGEST: Script = script!("exchange/push_digest.sql");
+/// A feedback import's rows as its event's digest covers them.
+pub const EXCHANGE_FEEDBACK_DIGEST: Script = script!("exchange/feedback_digest.sql");
+/// The pushes and imports of the log with their signed digests.
+pub const EXCHANGE_SIGNED: Script = script!("exchange/signed.sql");
+/// The staging table of a feedback file.
+pub const EXCHANGE_FEEDBACK_STAGE: Script = script!("exchange/feedback_stage.sql");
+/// An earlier import of the same feedback file.
+pub const EXCHANGE_FEEDBACK_IMPORTED: Script = script!("exchange/feedback_imported.sql");
+/// Records a feedback file's new rows, matched to pushes.
+pub const EXCHANGE_FEEDBACK_RECORD: Script = script!("exchange/feedback_record.sql");
+/// What became of each row of a feedback file.
+pub const EXCHANGE_FEEDBACK_OUTCOMES: Script = script!("exchange/feedback_outcomes.sql");
+/// The imported feedback.
+pub const EXCHANGE_FEEDBACK_LIST: Script = script!("exchange/feedback_list.sql");
+/// 件件有回音: pushed items without feedback past their time.
+pub const EXCHANGE_UNANSWERED: Script = script!("exchange/unanswered.sql");
+/// Pushed items the refresh now grades differently.
+pub const EXCHANGE_DIFFERENCES: Script = script!("exchange/differences.sql");
+/// The push ledger.
+pub const EXCHANGE_LEDGER: Script = script!("exchange/ledger.sql");
+/// The grade the office holds for a ticket (corrected, or frozen when pushed).
+pub const EXCHANGE_EFFECTIVE_GRADE: Script = script!("exchange/effective_grade.sql");
+/// The regions appeals come from.
+pub const EXCHANGE_COUNTIES: Script = script!("exchange/counties.sql");
+
 /// The warehouse's tables and views, for the data dictionary.
 pub const OPS_DICTIONARY_OBJECTS: Script = script!("ops/dictionary_objects.sql");
 /// The warehouse's columns, for the data dictionary.

@@ -20,7 +20,7 @@ with per_case as (
         string_agg(json_extract_string(details, '$.number'), '、' order by event_id)
             filter (where action = 'letter') as letters
     from case_events
-    where $3 = '' or case_no = $3
+    where case_no <> '' and ($3 = '' or case_no = $3)
     group by case_no
 )
 

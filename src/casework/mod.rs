@@ -4,6 +4,7 @@
 //! of the staff member running rexian (see [`staff`]), and only the moves of [`state`] are
 //! allowed.
 
+pub mod exchange;
 pub mod letters;
 pub mod log;
 pub mod staff;
@@ -359,6 +360,11 @@ impl<'a> Register<'a> {
         prepare: impl FnOnce(&Connection, State) -> Result<(Option<serde_json::Value>, Option<String>)>,
     ) -> Result<Done> {
         check_role(&self.staff, action)?;
+        if case_no.trim().is_empty() {
+            bail!(
+                "name the case: its 督办事项编号, e.g. 2026-0001 (`rexian case list` shows them)"
+            );
+        }
         // The warehouse is this process's alone while the register is open (DuckDB's file
         // lock), so the transaction needs no exclusive borrow of the connection.
         let tx = self.conn.unchecked_transaction()?;

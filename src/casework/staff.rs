@@ -98,6 +98,7 @@ mod tests {
                 .collect(),
             four_eyes: true,
             deadline_workdays: 15,
+            feedback_workdays: 5,
             user_env: String::new(),
         }
     }

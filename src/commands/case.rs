@@ -164,7 +164,13 @@ pub fn verify(ws: &Workspace, quiet: bool) -> Result<()> {
     };
     let key = log::ChainKey::load(ws)?;
     let recorded = log::read_head(&log::head_path(ws))?;
-    let v = log::verify(&conn, &key, recorded.as_ref())?;
+    let mut v = log::verify(&conn, &key, recorded.as_ref())?;
+    let mut batches = None;
+    if warehouse::has_relation(&conn, "pushed_items")? {
+        let (checked, problems) = casework::exchange::verify_batches(&conn)?;
+        v.problems.extend(problems);
+        batches = Some(checked).filter(|b| b.pushes + b.imports > 0);
+    }
     if !v.problems.is_empty() {
         bail!(
             "the 督办台账's log was changed behind rexian's back ({} of {} events checked):\n  {}\n\
@@ -182,6 +188,12 @@ pub fn verify(ws: &Workspace, quiet: bool) -> Result<()> {
                 &mac[..16]
             ),
             None => println!("the 督办台账's log is empty"),
+        }
+        if let Some(b) = batches {
+            println!(
+                "the rows of {} push(es) and {} feedback import(s) match the digests their events signed",
+                b.pushes, b.imports
+            );
         }
     }
     Ok(())

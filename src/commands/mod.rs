@@ -13,6 +13,7 @@ pub mod init;
 pub mod ledger;
 pub mod letter;
 pub mod model;
+pub mod push;
 pub mod refresh;
 pub mod remask;
 pub mod report;

@@ -26,8 +26,8 @@ use duckdb::{params, Connection};
 use serde::Serialize;
 
 pub use error::FileError;
-pub use parse::timestamp as parse_timestamp;
-pub use source::{Cell, EncodingChoice};
+pub use parse::{timestamp as parse_timestamp, timestamp_ref as parse_timestamp_ref};
+pub use source::{read_table, Cell, CellRef, EncodingChoice, RawRow};
 
 use crate::config::Workspace;
 use crate::mask::MaskKey;

@@ -174,6 +174,11 @@ impl RawRow {
         }
     }
 
+    /// Whether the row has no cell at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Cell `i`, if the row has it.
     pub fn get(&self, i: usize) -> Option<CellRef<'_>> {
         match &self.record {
@@ -496,6 +501,38 @@ impl Rows {
             })),
         }
     }
+}
+
+/// Every row of a small table file read whole: a CSV file in any encoding rexian reads, or the
+/// first sheet of a workbook that has rows. For the files people send back (the hotline's
+/// feedback), which are read as they are, without an extract's header aliases.
+///
+/// # Errors
+/// When the file cannot be read or is not a table (the message says what to do).
+pub fn read_table(path: &Path) -> Result<Vec<RawRow>, FileError> {
+    let (kind, head) = sniff(path)?;
+    let mut rows = match kind {
+        FileKind::Csv => {
+            let encoding = detect_encoding(path, &head, EncodingChoice::Auto)?;
+            Rows::csv(path, encoding, &head, None)?
+        }
+        FileKind::Xlsx | FileKind::Xls => {
+            let sheets = workbook_sheets(path, kind)?;
+            let rows = sheets
+                .into_iter()
+                .map(|(_, rows)| rows)
+                .find(|rows| !rows.is_empty())
+                .unwrap_or_default();
+            Rows::Sheet {
+                rows: rows.into_iter(),
+            }
+        }
+    };
+    let mut out = Vec::new();
+    while let Some(row) = rows.next_row()? {
+        out.push(row);
+    }
+    Ok(out)
 }
 
 fn sniff_delimiter(head: &[u8], encoding: Encoding) -> u8 {

@@ -13,7 +13,8 @@ const STAFF: &str = r#"staff = [
     { name = "王强", role = "负责人" },
 ]"#;
 
-fn office() -> TestWs {
+/// The sample workspace with the office's staff and a calendar reaching next year.
+pub(super) fn office() -> TestWs {
     let t = sample_ws();
     let toml = t.root().join("rexian.toml");
     let text = std::fs::read_to_string(&toml)
@@ -44,7 +45,7 @@ fn office() -> TestWs {
 }
 
 /// Runs `rexian case …` as a staff member (None: as the login itself).
-fn case(t: &TestWs, who: Option<&str>, args: &[&str]) -> Output {
+pub(super) fn case(t: &TestWs, who: Option<&str>, args: &[&str]) -> Output {
     let mut c = std::process::Command::new(bin());
     c.arg("-w").arg(t.root()).arg("case").args(args);
     match who {
@@ -54,7 +55,8 @@ fn case(t: &TestWs, who: Option<&str>, args: &[&str]) -> Output {
     c.output().unwrap()
 }
 
-fn refused(out: &Output) -> String {
+/// The error of a run that must have been refused (exit status 1).
+pub(super) fn refused(out: &Output) -> String {
     assert_eq!(
         out.status.code(),
         Some(1),

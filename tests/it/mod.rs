@@ -9,6 +9,7 @@ mod checks;
 mod cli;
 mod crash;
 mod disk;
+mod exchange;
 mod formats;
 mod generate;
 mod hostile;
