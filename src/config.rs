@@ -62,6 +62,8 @@ pub struct CaseworkSettings {
     pub deadline_workdays: u32,
     /// Working days the hotline is given to send feedback on a pushed item (件件有回音).
     pub feedback_workdays: u32,
+    /// Working days before its deadline that an open case joins the 督办提醒.
+    pub remind_workdays: u32,
     /// An environment variable naming the staff member instead of the OS user ("" = off):
     /// for a training or test workspace where everyone shares one account.
     pub user_env: String,
@@ -110,6 +112,8 @@ pub struct ScheduleSettings {
     pub pilot_summary: String,
     /// Cron expression of the push-list export.
     pub push_list: String,
+    /// Cron expression of the day's 督办提醒 (only with a [casework] staff list).
+    pub casework: String,
     /// First month the daemon issues reports for ("" = the pilot's start).
     pub since: String,
     /// Attempts of a failing job before it stays failed.

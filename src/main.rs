@@ -140,6 +140,17 @@ enum CaseAction {
     /// Check every event of the log against its signature: finds any edit, insertion or
     /// deletion made behind rexian's back (exit status 1, naming each).
     Verify,
+    /// The day's 督办提醒: open cases past or near their deadline ([casework] remind_workdays)
+    /// and pushed items without feedback, as a workbook in the reports folder (the scheduler's
+    /// casework job writes it every morning).
+    Remind {
+        /// As of this day (YYYY-MM-DD) instead of today.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<chrono::NaiveDate>,
+        /// The folder to write to (default: the reports folder).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Import the hotline's feedback file (签收, 处理结果, 重新派单) and match it to the pushed
     /// items. Importing the same file again changes nothing; rows matching no push are kept
     /// and listed. Columns: docs/exchange.md.
@@ -710,6 +721,9 @@ fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
         }
         CaseAction::Show { case: c, out } => return case::show(ws, &c, &out.into_output()),
         CaseAction::Verify => return case::verify(ws, false),
+        CaseAction::Remind { as_of, out } => {
+            return case::remind(ws, as_of, out.as_deref()).map(drop)
+        }
         CaseAction::ImportFeedback { file } => return commands::push::import_feedback(ws, &file),
         CaseAction::Open {
             tickets,

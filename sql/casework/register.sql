@@ -4,7 +4,8 @@
 -- assignment; the deadline from the last event that set one (an assignment, 退回重办, or a
 -- letter's reply deadline); its letters' 文号 in the order issued.
 -- $1 today (for 是否超期); $2 a state ('' for all); $3 a case ('' for all); $4 the
--- workspace's offset from UTC in seconds (the log keeps UTC; people read local time).
+-- workspace's offset from UTC in seconds (the log keeps UTC; people read local time); $5 a
+-- day ('' for none): only the open cases (督办中, 待审核) due by then, soonest first (督办提醒).
 -- One pass over the log, and each case's JSON read once, not each event's.
 with per_case as (
     select
@@ -44,5 +45,9 @@ select
     last_at + to_seconds($4) as last_at,
     events
 from per_case
-where $2 = '' or state = $2
-order by case_no
+where ($2 = '' or state = $2)
+    and ($5 = '' or (
+        state in ('督办中', '待审核')
+        and cast(json_extract_string(deadline, '$.due') as date) <= cast(nullif($5, '') as date)
+    ))
+order by if($5 = '', null, cast(json_extract_string(deadline, '$.due') as date)), case_no

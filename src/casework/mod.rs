@@ -519,9 +519,90 @@ pub fn list(
         conn,
         "督办台账",
         sql::CASEWORK_REGISTER.text,
-        &[&today.to_string(), &state, &case_no, &offset],
+        &[&today.to_string(), &state, &case_no, &offset, &""],
     )?
     .labelled()
+}
+
+/// The day's 督办提醒: the open cases past their deadline or due within `[casework]
+/// remind_workdays` working days of `today`, soonest first, and the pushed items the hotline
+/// has not answered in time (件件有回音).
+#[derive(Debug)]
+pub struct Reminder {
+    /// The day it is for.
+    pub day: NaiveDate,
+    /// 临期、超期督办事项.
+    pub cases: Frame,
+    /// 推送未回音事项.
+    pub unanswered: Frame,
+    /// Unanswered items not counted: their due day lies beyond the official calendar.
+    pub uncounted: usize,
+}
+
+impl Reminder {
+    /// Works out the 督办提醒 of `today` from the register and the push ledger.
+    ///
+    /// # Errors
+    /// When the reference data or the warehouse cannot be read.
+    pub fn of(
+        ws: &Workspace,
+        conn: &Connection,
+        (today, offset): (NaiveDate, i64),
+    ) -> Result<Self> {
+        let reference = Reference::load(ws.reference_dir().as_deref())?;
+        let due_by = reference.add_workdays(today, ws.config.casework.remind_workdays);
+        let cases = analysis::query(
+            conn,
+            "临期超期督办事项",
+            sql::CASEWORK_REGISTER.text,
+            &[&today.to_string(), &"", &"", &offset, &due_by.to_string()],
+        )?
+        .labelled()?;
+        let (unanswered, uncounted) = if crate::warehouse::has_relation(conn, "pushed_items")? {
+            exchange::unanswered(conn, (today, offset), ws.config.casework.feedback_workdays)?
+        } else {
+            // A warehouse from before the exchange: nothing was pushed.
+            let empty = Frame {
+                title: "推送未回音事项".into(),
+                ..Frame::default()
+            };
+            (empty, 0)
+        };
+        Ok(Reminder {
+            day: today,
+            cases,
+            unanswered,
+            uncounted,
+        })
+    }
+
+    /// Open cases past their deadline.
+    pub fn overdue(&self) -> usize {
+        let i = self.cases.columns.iter().position(|c| c == "is_overdue");
+        i.map_or(0, |i| {
+            self.cases
+                .rows
+                .iter()
+                .filter(|r| matches!(r[i], duckdb::types::Value::Boolean(true)))
+                .count()
+        })
+    }
+
+    /// Writes it as one workbook of two sheets, `督办提醒 YYYY-MM-DD.xlsx` in `dir`.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn write(&self, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join(format!("督办提醒 {}.xlsx", self.day));
+        crate::output::write(
+            &[self.cases.clone(), self.unanswered.clone()],
+            crate::output::Format::Xlsx,
+            crate::output::CsvEncoding::Utf8Bom,
+            Some(&path),
+        )?;
+        Ok(path)
+    }
 }
 
 /// The events of one case, oldest first, at local time (`offset` seconds from UTC).

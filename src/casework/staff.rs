@@ -99,6 +99,7 @@ mod tests {
             four_eyes: true,
             deadline_workdays: 15,
             feedback_workdays: 5,
+            remind_workdays: 3,
             user_env: String::new(),
         }
     }

@@ -199,6 +199,64 @@ pub fn verify(ws: &Workspace, quiet: bool) -> Result<()> {
     Ok(())
 }
 
+/// `rexian case remind`: writes the day's 督办提醒 and says what is in it; returns the file.
+///
+/// # Errors
+/// When the warehouse cannot be read or the file written.
+pub fn remind(
+    ws: &Workspace,
+    as_of: Option<chrono::NaiveDate>,
+    dir: Option<&std::path::Path>,
+) -> Result<Option<std::path::PathBuf>> {
+    let day = as_of.unwrap_or(casework::local_now(ws).0);
+    let Some((reminder, path)) = write_reminder(ws, day, dir)? else {
+        eprintln!("no case yet, nothing pushed: no 督办提醒");
+        return Ok(None);
+    };
+    eprintln!(
+        "督办提醒 {}: {} open case(s) past or within {} working days of their deadline ({} past \
+         it), {} pushed item(s) without feedback after {} working days",
+        reminder.day,
+        reminder.cases.rows.len(),
+        ws.config.casework.remind_workdays,
+        reminder.overdue(),
+        reminder.unanswered.rows.len(),
+        ws.config.casework.feedback_workdays
+    );
+    if reminder.uncounted > 0 {
+        eprintln!(
+            "warning: {} pushed item(s) without feedback are not counted: their due day lies \
+             beyond the official holiday calendar; add the coming year to holidays.csv in the \
+             reference folder and run `rexian refresh`",
+            reminder.uncounted
+        );
+    }
+    println!("{}", path.display());
+    Ok(Some(path))
+}
+
+/// Works out and writes the 督办提醒 of `day` into `dir` (default: the reports folder); none
+/// when the warehouse has no 督办台账 yet. The scheduler's casework job is this.
+///
+/// # Errors
+/// When the warehouse cannot be read or the file written.
+pub fn write_reminder(
+    ws: &Workspace,
+    day: chrono::NaiveDate,
+    dir: Option<&std::path::Path>,
+) -> Result<Option<(casework::Reminder, std::path::PathBuf)>> {
+    let Some(conn) = open(ws)? else {
+        return Ok(None);
+    };
+    let reminder = casework::Reminder::of(ws, &conn, (day, casework::local_now(ws).1))?;
+    let dir = dir.map_or_else(
+        || ws.path(&ws.config.paths.reports),
+        std::path::Path::to_path_buf,
+    );
+    let path = reminder.write(&dir)?;
+    Ok(Some((reminder, path)))
+}
+
 /// The warehouse, read-only, when it has the 督办台账's log (a warehouse no rexian with
 /// casework has written yet has none: it gets one with its first change).
 pub(crate) fn open(ws: &Workspace) -> Result<Option<duckdb::Connection>> {

@@ -27,6 +27,11 @@ pub fn run(ws: &Workspace, job: &str, period: Option<&str>, force: bool) -> Resu
     let period = match (job, period) {
         (Job::Inbox, _) => clock.local_now().format("%Y-%m-%d %H:%M:%S").to_string(),
         (Job::Refresh, _) => format!("load {}", plan.facts.latest_load),
+        (Job::Casework, Some(p)) => match p.parse::<chrono::NaiveDate>() {
+            Ok(day) => day.to_string(),
+            Err(_) => bail!("{p:?} is not a day of the casework job: write one such as 2024-06-03"),
+        },
+        (Job::Casework, None) => today.to_string(),
         (_, Some(p)) => job.parse_period(p, &ws.config)?.to_string(),
         (_, None) => match work::latest_ended(job, ws, today) {
             Some(p) => p,

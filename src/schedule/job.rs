@@ -27,17 +27,21 @@ pub enum Job {
     PilotSummary,
     /// The month's 推送清单 (XLSX and Parquet).
     PushList,
+    /// The day's 督办提醒: open cases near or past their deadline, pushed items without
+    /// feedback (only with a [casework] staff list).
+    Casework,
 }
 
 impl Job {
     /// Every job, in the order the daemon runs what is due at the same moment.
-    pub const ALL: [Job; 6] = [
+    pub const ALL: [Job; 7] = [
         Job::Inbox,
         Job::Refresh,
         Job::Monthly,
         Job::Quarterly,
         Job::PilotSummary,
         Job::PushList,
+        Job::Casework,
     ];
 
     /// The name used in `rexian.toml`, the run ledger and on the command line.
@@ -49,6 +53,7 @@ impl Job {
             Job::Quarterly => "quarterly",
             Job::PilotSummary => "pilot_summary",
             Job::PushList => "push_list",
+            Job::Casework => "casework",
         }
     }
 
@@ -63,6 +68,7 @@ impl Job {
             Job::Quarterly => &s.quarterly,
             Job::PilotSummary => &s.pilot_summary,
             Job::PushList => &s.push_list,
+            Job::Casework => &s.casework,
         };
         let expr = expr.trim();
         (!expr.is_empty()).then_some(expr)
@@ -74,7 +80,7 @@ impl Job {
             Job::Monthly | Job::PushList => Some(PeriodKind::Month),
             Job::Quarterly => Some(PeriodKind::Quarter),
             Job::PilotSummary => Some(PeriodKind::PilotYear),
-            Job::Inbox | Job::Refresh => None,
+            Job::Inbox | Job::Refresh | Job::Casework => None,
         }
     }
 

@@ -150,6 +150,9 @@ impl Plan {
                 });
             }
         }
+        if let Some(item) = todays_reminder(config, runs, now, refresh_open) {
+            items.push(item);
+        }
         // Refresh first (everything else reads its models), then the oldest due first.
         items.sort_by_key(|i| (i.job != Job::Refresh, i.due_at, i.job));
         Plan {
@@ -173,6 +176,47 @@ impl Plan {
             })
             .min()
     }
+}
+
+/// The casework job's item: today's 督办提醒, due at the job's first wake-up of the day. Only
+/// today's: a reminder of a day gone by is of no use, so downtime is not caught up day by day.
+/// None when the job is off or the office has no staff list (no casework).
+fn todays_reminder(
+    config: &Config,
+    runs: &[Run],
+    now: DateTime<Utc>,
+    refresh_open: bool,
+) -> Option<Item> {
+    if config.casework.staff.is_empty() {
+        return None;
+    }
+    let cron = Job::Casework
+        .cron(config)
+        .and_then(|c| job::parse_cron(c).ok())?;
+    let tz = config.tz();
+    let today = now.with_timezone(&tz).date_naive();
+    let period = today.to_string();
+    let due_at = job::due_at(&cron, tz, today);
+    let done = runs.iter().find(|r| {
+        r.job == Job::Casework.name() && r.period == period && r.status == Status::Succeeded
+    });
+    let (state, last_error) = match (done, due_at) {
+        (Some(d), _) => (State::Done(d.run_id), None),
+        (None, None) => return None,
+        (None, Some(at)) if at > now => (State::Later(at), None),
+        (None, Some(_)) if refresh_open => (
+            State::Waiting("the figures are being rebuilt after a load".into()),
+            None,
+        ),
+        (None, Some(_)) => attempts(config, runs, Job::Casework, &period, now),
+    };
+    Some(Item {
+        job: Job::Casework,
+        period,
+        due_at,
+        state,
+        last_error,
+    })
 }
 
 /// Where a due (job, period) stands given its past attempts: never tried or interrupted →

@@ -159,6 +159,28 @@ pub fn execute(ws: &Workspace, job: Job, period: &str, stop: &AtomicBool) -> Res
             })
         }
         Job::Monthly | Job::Quarterly | Job::PilotSummary => reports(ws, period, stop),
+        Job::Casework => {
+            let day: chrono::NaiveDate = period
+                .parse()
+                .with_context(|| format!("the casework job's period {period:?} is not a day"))?;
+            let written = crate::commands::case::write_reminder(ws, day, None)?;
+            Ok(Done {
+                outputs: written
+                    .map(|(r, p)| {
+                        vec![
+                            p.display().to_string(),
+                            format!(
+                                "{} case(s) near or past their deadline ({} past), {} pushed item(s) without feedback",
+                                r.cases.rows.len(),
+                                r.overdue(),
+                                r.unanswered.rows.len()
+                            ),
+                        ]
+                    })
+                    .unwrap_or_else(|| vec!["no case yet, nothing pushed".into()]),
+                interrupted: false,
+            })
+        }
         Job::PushList => {
             let paths = crate::export::push_list(ws, period, None)?;
             Ok(Done {

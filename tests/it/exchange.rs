@@ -467,3 +467,127 @@ fn feedback_is_imported_once_matched_masked_and_refused_when_unreadable() {
     let e = refused(&case(&t, None, &["verify"]));
     assert!(e.contains(&format!("feedback import {import_no}")), "{e}");
 }
+
+#[test]
+fn the_days_reminder_lists_cases_near_their_deadline_and_the_scheduler_writes_it_each_morning() {
+    let t = office();
+    // Only the casework job is scheduled, and the warehouse's calendar reaches next year.
+    let toml = t.root().join("rexian.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    for job in [
+        "inbox",
+        "monthly",
+        "quarterly",
+        "pilot_summary",
+        "push_list",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{job} = ")))
+            .unwrap()
+            .to_string();
+        text = text.replace(&line, &format!("{job} = \"\""));
+    }
+    std::fs::write(&toml, text).unwrap();
+    ok(&t.run(&["refresh"]));
+    let ticket: String = t
+        .db()
+        .query_row(
+            "select ticket_id from mart_graded_appeals where period_key = '2024-03' \
+             order by ticket_id limit 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let no = ok(&case(&t, Some("张明"), &["open", &ticket]))
+        .trim()
+        .to_string();
+    ok(&case(
+        &t,
+        Some("王强"),
+        &[
+            "assign",
+            &no,
+            "--staff",
+            "张明",
+            "--form",
+            "线上监督",
+            "--workdays",
+            "2",
+        ],
+    ));
+    send(&t, "2024-03", &t.root().join("out"));
+    let pushed = t.count("select count(*) from pushed_items");
+
+    // Today: the case is due within three working days, nothing is overdue yet.
+    let dir = t.root().join("reminders");
+    let today = ok(&case(
+        &t,
+        Some("张明"),
+        &["remind", "--out", dir.to_str().unwrap()],
+    ));
+    let day = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y-%m-%d")
+        .to_string();
+    assert_eq!(
+        today.trim(),
+        dir.join(format!("督办提醒 {day}.xlsx")).to_str().unwrap()
+    );
+    assert!(Path::new(today.trim()).is_file());
+    let later = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let out = case(
+        &t,
+        Some("张明"),
+        &["remind", "--as-of", &later, "--out", dir.to_str().unwrap()],
+    );
+    ok(&out);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("1 open case(s)")
+            && said.contains("(1 past it)")
+            && said.contains(&format!("{pushed} pushed item(s) without feedback")),
+        "{said}"
+    );
+
+    // The scheduler's casework job writes the day's reminder once, into the reports folder.
+    let run = ok(&t.run(&["run", "casework"]));
+    assert!(run.contains(&format!("督办提醒 {day}.xlsx")), "{run}");
+    assert!(
+        run.contains("1 case(s) near or past their deadline"),
+        "{run}"
+    );
+    let e = refused(&t.run(&["run", "casework"]));
+    assert!(e.contains("already done"), "{e}");
+    let tomorrow = (chrono::Utc::now().with_timezone(&chrono_tz::Asia::Shanghai)
+        + chrono::Duration::days(1))
+    .date_naive();
+    let pass = std::process::Command::new(bin())
+        .arg("-w")
+        .arg(t.root())
+        .args(["serve", "--once"])
+        .env("REXIAN_NOW", format!("{tomorrow} 07:59:00"))
+        .output()
+        .unwrap();
+    ok(&pass);
+    let file = t
+        .root()
+        .join("reports")
+        .join(format!("督办提醒 {tomorrow}.xlsx"));
+    assert!(!file.exists(), "before 08:00 nothing is due");
+    let pass = std::process::Command::new(bin())
+        .arg("-w")
+        .arg(t.root())
+        .args(["serve", "--once"])
+        .env("REXIAN_NOW", format!("{tomorrow} 08:01:00"))
+        .output()
+        .unwrap();
+    ok(&pass);
+    assert!(file.is_file(), "{}", String::from_utf8_lossy(&pass.stderr));
+    assert_eq!(
+        t.count("select count(*) from run_ledger where job = 'casework' and status = 'succeeded'"),
+        2
+    );
+}
