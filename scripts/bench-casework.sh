@@ -2,7 +2,7 @@
 # The 督办台账 at an office's scale: a workspace filled with CASES cases of about
 # EVENTS_PER_CASE events each (examples/casework_fill.rs, signed as rexian signs them), then,
 # in turn, ROUNDS times each: `rexian case list` (the register, as CSV), `case show` of one
-# case, `case verify` (every signature), and as the reference the same process opening the
+# case, `case verify` (every signature), `case remind` (the day's 督办提醒, as XLSX), and as the reference the same process opening the
 # warehouse for one trivial query (`rexian sql -c "select 1"`). Prints the medians and each
 # one's ratio to the reference (absolute times differ twofold between machines).
 #
@@ -33,11 +33,12 @@ for _ in $(seq "${ROUNDS:-5}"); do
   timed overdue "$BIN" -w "$OUT/ws" case list --state 督办中 --format csv -o "$OUT/open.csv"
   timed show "$BIN" -w "$OUT/ws" case show 2025-0042 --format csv -o "$OUT/show.csv"
   timed verify "$BIN" -w "$OUT/ws" case verify
+  timed remind "$BIN" -w "$OUT/ws" case remind --out "$OUT/reminders"
 done
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ref=$(median "$OUT/reference")
 echo "RESULT reference (open the warehouse, select 1): $ref s"
-for what in list overdue show verify; do
+for what in list overdue show verify remind; do
   m=$(median "$OUT/$what")
   echo "RESULT case $what: $m s = $(awk -v a="$m" -v b="$ref" 'BEGIN { printf "%.2f", a / b }') × the reference, $(awk -v a="$m" -v b="$ref" 'BEGIN { printf "%.0f", (a - b) * 1000 }') ms beyond it"
 done
