@@ -558,10 +558,14 @@ impl Reminder {
             &[&today.to_string(), &"", &"", &offset, &due_by.to_string()],
         )?
         .labelled()?;
-        let (unanswered, uncounted) = if crate::warehouse::has_relation(conn, "pushed_items")? {
+        // Nothing pushed yet (or a warehouse from before the exchange, or one never refreshed):
+        // no item can be waiting for feedback.
+        let pushed = crate::warehouse::has_relation(conn, "pushed_items")?
+            && crate::warehouse::has_relation(conn, "dim_date")?
+            && conn.query_row("select count(*) > 0 from pushed_items", [], |r| r.get(0))?;
+        let (unanswered, uncounted) = if pushed {
             exchange::unanswered(conn, (today, offset), ws.config.casework.feedback_workdays)?
         } else {
-            // A warehouse from before the exchange: nothing was pushed.
             let empty = Frame {
                 title: "推送未回音事项".into(),
                 ..Frame::default()
