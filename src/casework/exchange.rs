@@ -175,13 +175,7 @@ impl Register<'_> {
                 files: Vec::new(),
             });
         }
-        let year = self.today.year();
-        let seq: i64 = tx.query_row(
-            sql::EXCHANGE_NEXT_NO.text,
-            duckdb::params![ItemAction::Push.name(), year],
-            |r| r.get(0),
-        )?;
-        let push_no = format!("{year}-P{seq:04}");
+        let (year, seq, push_no) = next_number(&tx, ItemAction::Push, self.today.year())?;
         tx.execute(
             sql::EXCHANGE_RECORD_PUSH.text,
             duckdb::params![push_no, period.key.to_string()],
@@ -339,13 +333,7 @@ impl Register<'_> {
             }
             app.flush()?;
         }
-        let year = self.today.year();
-        let seq: i64 = tx.query_row(
-            sql::EXCHANGE_NEXT_NO.text,
-            duckdb::params![ItemAction::Feedback.name(), year],
-            |r| r.get(0),
-        )?;
-        let import_no = format!("{year}-F{seq:04}");
+        let (year, seq, import_no) = next_number(&tx, ItemAction::Feedback, self.today.year())?;
         tx.execute(sql::EXCHANGE_FEEDBACK_RECORD.text, [&import_no])
             .with_context(|| format!("recording the feedback of {}", path.display()))?;
         let mut out = Imported {
@@ -625,6 +613,18 @@ fn column(conn: &Connection, text: &str) -> Result<Vec<String>> {
 
 /// SHA-256 over the `width` text columns of every row `text` gives for the batch `batch`
 /// (a push's items or an import's rows), one JSON array per row: what the batch's event signs.
+/// The next number of `year`'s sequence of pushes (`YYYY-PNNNN`) or imports (`YYYY-FNNNN`),
+/// drawn inside the transaction that records it: (year, sequence, number).
+fn next_number(conn: &Connection, action: ItemAction, year: i32) -> Result<(i32, i64, String)> {
+    let seq: i64 = conn.query_row(
+        sql::EXCHANGE_NEXT_NO.text,
+        duckdb::params![action.name(), year],
+        |r| r.get(0),
+    )?;
+    let letter = if action == ItemAction::Push { 'P' } else { 'F' };
+    Ok((year, seq, format!("{year}-{letter}{seq:04}")))
+}
+
 fn digest(conn: &Connection, text: &str, batch: &str, width: usize) -> Result<String> {
     let mut stmt = conn.prepare(text)?;
     let mut rows = stmt.query([batch])?;
