@@ -313,8 +313,77 @@ pub fn grade_counts(conn: &Connection, period: &Period, region: &str) -> Result<
 ///
 /// # Errors
 /// When the region is unknown or the query fails.
-pub fn supervision(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
-    read_mart(conn, "supervision", "重点督办清单", period, region)
+pub fn supervision(
+    conn: &Connection,
+    config: &Config,
+    period: &Period,
+    region: &str,
+) -> Result<Frame> {
+    check_region(conn, region)?;
+    let title = format!("{} 重点督办清单", period.label);
+    let text = query_text("supervision")?;
+    let end = period.end.to_string();
+    let offset = crate::casework::utc_offset(config.tz(), period.end);
+    let mut frame = query(
+        conn,
+        &title,
+        text,
+        &[&period.key, &region, &end, &offset, &"[]"],
+    )?;
+    if crate::casework::in_use(conn)? {
+        // The cases still open at the period's end, whatever month their tickets came from:
+        // read month by month, as a read of the grades' view for one period reaches only its
+        // months.
+        let months = query(
+            conn,
+            "在办督办事项",
+            sql::CASEWORK_OPEN_CASE_MONTHS.text,
+            &[&end, &offset],
+        )?;
+        let ticket = frame
+            .col("ticket_id")
+            .context("重点督办清单 has no ticket_id")?;
+        let mut listed: HashSet<String> = frame
+            .rows
+            .iter()
+            .filter_map(|r| match &r[ticket] {
+                Value::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        for row in &months.rows {
+            let (Value::Text(month), Value::List(tickets)) = (&row[0], &row[1]) else {
+                continue;
+            };
+            let carried: Vec<&String> = tickets
+                .iter()
+                .filter_map(|t| match t {
+                    Value::Text(t) if !listed.contains(t) => Some(t),
+                    _ => None,
+                })
+                .collect();
+            if carried.is_empty() {
+                continue;
+            }
+            let list = serde_json::to_string(&carried)?;
+            let more = query(conn, &title, text, &[month, &region, &end, &offset, &list])?;
+            listed.extend(carried.into_iter().cloned());
+            frame.rows.extend(more.rows);
+        }
+    }
+    frame.labelled()
+}
+
+/// 会商研判: the categories returned between departments in the period, in a region ("" for
+/// the city), each marked settled where a 会商 of the register decided its lead department
+/// (see [`crate::casework::consult::mark_settled`]).
+///
+/// # Errors
+/// When the region is unknown or a query fails.
+pub fn disputes(conn: &Connection, period: &Period, region: &str) -> Result<Frame> {
+    let mut f = read_mart(conn, "disputes", "会商研判", period, region)?;
+    crate::casework::consult::mark_settled(conn, period, &mut f)?;
+    f.labelled()
 }
 
 /// The names of the analyses `rexian analyse` runs.
@@ -341,17 +410,26 @@ pub fn run(
 ) -> Result<Vec<Frame>> {
     Ok(match name {
         "hot" => hot(conn, config, period, region)?,
-        "disputes" => vec![read_mart(conn, "disputes", "会商研判", period, region)?],
+        "disputes" => vec![disputes(conn, period, region)?],
         "warnings" => vec![read_mart(conn, "warnings", "预警", period, region)?],
         "focus" => vec![read_mart(conn, "focus", "监督重点", period, region)?],
-        "supervision" => vec![supervision(conn, period, region)?],
-        "pilot-effect" => vec![query(
-            conn,
-            "试点成效（双重差分）",
-            query_text("pilot_effect")?,
-            &[],
-        )?
-        .labelled()?],
+        "supervision" => vec![supervision(conn, config, period, region)?],
+        "pilot-effect" => vec![
+            query(
+                conn,
+                "试点成效（双重差分）",
+                query_text("pilot_effect")?,
+                &[],
+            )?
+            .labelled()?,
+            query(
+                conn,
+                "各试点单位的双重差分",
+                query_text("pilot_effect_units")?,
+                &[],
+            )?
+            .labelled()?,
+        ],
         other => bail!(
             "no analysis {other:?}; the analyses are {}",
             ANALYSES.join(", ")

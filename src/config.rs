@@ -67,6 +67,39 @@ pub struct CaseworkSettings {
     /// An environment variable naming the staff member instead of the OS user ("" = off):
     /// for a training or test workspace where everyone shares one account.
     pub user_env: String,
+    /// What the refresh opens a case for by itself: 重大 and/or 屡次不改 items (empty = none).
+    pub auto_open: Vec<String>,
+    /// The first day of acceptance whose items `auto_open` opens cases for (YYYY-MM-DD; needed
+    /// with `auto_open`, so that turning it on does not open a case for every item of the past).
+    pub auto_open_from: String,
+}
+
+impl CaseworkSettings {
+    /// The first day `auto_open` covers, when it is on.
+    ///
+    /// # Errors
+    /// When `auto_open` names something else than 重大 and 屡次不改, or `auto_open_from` is
+    /// not a day.
+    pub fn auto_open_from(&self) -> Result<Option<chrono::NaiveDate>> {
+        for what in &self.auto_open {
+            if !["重大", "屡次不改"].contains(&what.as_str()) {
+                bail!("[casework] auto_open = [{what:?}]; use \"重大\" and/or \"屡次不改\"");
+            }
+        }
+        if self.auto_open.is_empty() {
+            return Ok(None);
+        }
+        chrono::NaiveDate::parse_from_str(self.auto_open_from.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "[casework] auto_open_from = {:?}; with auto_open, write the first day of \
+                     acceptance to open cases for (e.g. \"2024-11-01\"), so that older items are \
+                     not all opened at once",
+                    self.auto_open_from
+                )
+            })
+    }
 }
 
 /// One staff member of the supervision office.
@@ -276,6 +309,8 @@ pub struct Paths {
     pub reports: PathBuf,
     /// Folder of reference CSVs; empty means the built-in copies.
     pub reference: PathBuf,
+    /// Folder of the pilot units' own paragraphs (单位材料): 区县/期间/工作动态.txt …
+    pub unit_texts: PathBuf,
 }
 
 /// Settings of the DuckDB engine.
@@ -405,6 +440,7 @@ impl Config {
                 self.report.ranking_months
             );
         }
+        self.casework.auto_open_from()?;
         self.validate_schedule()?;
         self.validate_rules()
     }

@@ -39,6 +39,40 @@ struct Cli {
     command: Command,
 }
 
+/// What `rexian consult` does.
+#[derive(Debug, Subcommand)]
+enum ConsultAction {
+    /// Record a consultation that was held (prints its number, YYYY-HNNNN).
+    Record {
+        /// The day it was held (YYYY-MM-DD).
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        /// The departments present, separated by 、 or a comma.
+        #[arg(long)]
+        departments: String,
+        /// A category discussed, or category@region (repeat for each).
+        #[arg(long = "topic", required = true)]
+        topics: Vec<String>,
+        /// The lead department decided (牵头单位), one of those present.
+        #[arg(long)]
+        lead: String,
+        /// The handling norm agreed (处置规范).
+        #[arg(long)]
+        norm: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The register of consultations.
+    List {
+        /// Only this year's.
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
 /// What `rexian case` does.
 #[derive(Debug, Subcommand)]
 enum CaseAction {
@@ -59,12 +93,23 @@ enum CaseAction {
     },
     /// 立案: open a case from one or more graded tickets (prints its number).
     Open {
-        /// The 工单编号 (one or more).
-        #[arg(required = true)]
+        /// The 工单编号 (one or more), or none with --dispute or --widespread.
+        #[arg(required_unless_present_any = ["dispute", "widespread"])]
         tickets: Vec<String>,
-        /// 个案监督, 会商, 专项执法监督 or 提醒.
-        #[arg(long, default_value = "个案监督")]
-        kind: String,
+        /// A 会商 matter: the returned tickets of a category in a region in --period
+        /// (分类@区县, as `rexian analyse disputes` lists them); the kind defaults to 会商.
+        #[arg(long, requires = "period", conflicts_with_all = ["tickets", "widespread"])]
+        dispute: Option<String>,
+        /// A 普遍性执法问题: the tickets of a category graded so in --period (分类, or
+        /// 分类@区县 for one region's); the kind defaults to 专项执法监督.
+        #[arg(long, requires = "period", conflicts_with = "tickets")]
+        widespread: Option<String>,
+        /// The period of --dispute or --widespread (2024-03, 2024Q1…).
+        #[arg(long)]
+        period: Option<String>,
+        /// 个案监督, 会商, 专项执法监督 or 提醒 (default: 个案监督, or as the source says).
+        #[arg(long)]
+        kind: Option<String>,
         /// A title (default: the first ticket's category).
         #[arg(long)]
         title: Option<String>,
@@ -137,9 +182,42 @@ enum CaseAction {
         #[arg(long)]
         note: Option<String>,
     },
+    /// 典型案例: choose a case with a result (审核通过 or 已办结) for the pilot summary, with the
+    /// office's account in three parts; or withdraw it.
+    Typical {
+        /// The case.
+        case: String,
+        /// 问题: what the citizens reported and what was wrong.
+        #[arg(long, required_unless_present = "withdraw")]
+        problem: Option<String>,
+        /// 督办措施: what the office did.
+        #[arg(long, required_unless_present = "withdraw")]
+        action: Option<String>,
+        /// 处理结果: what came of it.
+        #[arg(long, required_unless_present = "withdraw")]
+        result: Option<String>,
+        /// Withdraw the case from the typical ones (--reason says why).
+        #[arg(long, conflicts_with_all = ["problem", "action", "result"], requires = "reason")]
+        withdraw: bool,
+        /// Why it is withdrawn.
+        #[arg(long, requires = "withdraw")]
+        reason: Option<String>,
+    },
     /// Check every event of the log against its signature: finds any edit, insertion or
     /// deletion made behind rexian's back (exit status 1, naming each).
     Verify,
+    /// 督办工作情况 of a period: cases opened, letters, answers, reviews, closings, what stood
+    /// open and overdue at its end, items pushed and feedback received (the reports' section).
+    Summary {
+        /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
+        #[arg(long)]
+        period: String,
+        /// Only the cases of this region.
+        #[arg(long)]
+        region: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
     /// The day's 督办提醒: open cases past or near their deadline ([casework] remind_workdays)
     /// and pushed items without feedback, as a workbook in the reports folder (the scheduler's
     /// casework job writes it every morning).
@@ -523,6 +601,14 @@ enum Command {
         action: CaseAction,
     },
 
+    /// 会商: the register of consultations on disputed matters (departments present,
+    /// categories × regions, the lead department decided, the 处置规范 agreed); the disputes
+    /// analysis marks the categories they settled.
+    Consult {
+        #[command(subcommand)]
+        action: ConsultAction,
+    },
+
     /// The exchange with the hotline (双向推送): push graded items with the office's opinions,
     /// case numbers and states; see what the hotline answered (件件有回音).
     Push {
@@ -721,12 +807,20 @@ fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
         }
         CaseAction::Show { case: c, out } => return case::show(ws, &c, &out.into_output()),
         CaseAction::Verify => return case::verify(ws, false),
+        CaseAction::Summary {
+            period,
+            region,
+            out,
+        } => return case::summary(ws, &period, region.as_deref(), &out.into_output()),
         CaseAction::Remind { as_of, out } => {
             return case::remind(ws, as_of, out.as_deref()).map(drop)
         }
         CaseAction::ImportFeedback { file } => return commands::push::import_feedback(ws, &file),
         CaseAction::Open {
             tickets,
+            dispute,
+            widespread,
+            period,
             kind,
             title,
             note,
@@ -735,6 +829,17 @@ fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
             Change::Open {
                 kind,
                 tickets,
+                source: match (dispute, widespread, period) {
+                    (Some(d), _, Some(p)) => Some(rexian::casework::Source::Dispute {
+                        topic: d,
+                        period: p,
+                    }),
+                    (_, Some(c), Some(p)) => Some(rexian::casework::Source::Widespread {
+                        category: c,
+                        period: p,
+                    }),
+                    _ => None,
+                },
                 title,
                 note,
             },
@@ -775,6 +880,24 @@ fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
             },
         ),
         CaseAction::Close { case: c, note } => (Some(c), Change::Close { note }),
+        CaseAction::Typical {
+            case: c,
+            problem,
+            action,
+            result,
+            withdraw: _,
+            reason,
+        } => (
+            Some(c),
+            match reason {
+                Some(reason) => Change::Withdraw { reason },
+                None => Change::Typical(rexian::casework::typical::Account {
+                    problem: problem.unwrap_or_default(),
+                    action: action.unwrap_or_default(),
+                    result: result.unwrap_or_default(),
+                }),
+            },
+        ),
     };
     case::change(ws, case_no.as_deref(), what)
 }
@@ -1006,6 +1129,30 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Case { action } => {
             let ws = Workspace::open(&cli.workspace)?;
             case(&ws, action)?;
+        }
+        Command::Consult { action } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            match action {
+                ConsultAction::Record {
+                    date,
+                    departments,
+                    topics,
+                    lead,
+                    norm,
+                    note,
+                } => commands::consult::record(
+                    &ws,
+                    date,
+                    &departments,
+                    &topics,
+                    &lead,
+                    norm.as_deref(),
+                    note.as_deref(),
+                )?,
+                ConsultAction::List { year, out } => {
+                    commands::consult::list(&ws, year, &out.into_output())?
+                }
+            }
         }
         Command::Push { action } => {
             let ws = Workspace::open(&cli.workspace)?;

@@ -242,13 +242,26 @@ pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
     Ok(built)
 }
 
+/// What a rebuild did: the models built, the checks' outcomes, and the cases it opened by
+/// itself (`[casework] auto_open`).
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// The models, in the order built.
+    pub built: Vec<Built>,
+    /// The checks' outcomes.
+    pub checks: Vec<crate::check::CheckOutcome>,
+    /// The 督办事项编号 of the cases opened for new 重大/屡次不改 items.
+    pub opened: Vec<String>,
+}
+
 /// Rebuilds the reference dimensions and every model of the workspace's warehouse, then runs
 /// the checks on the same connection (the slow full-text ones read only the rows of loads
-/// after their last pass). Returns what was built and the checks' outcomes.
+/// after their last pass), then opens the cases `[casework] auto_open` asks for.
 ///
 /// # Errors
-/// When the warehouse is missing or cannot be opened, or a model fails to build.
-pub fn rebuild(ws: &Workspace) -> Result<(Vec<Built>, Vec<crate::check::CheckOutcome>)> {
+/// When the warehouse is missing or cannot be opened, a model fails to build, or a case
+/// cannot be opened.
+pub fn rebuild(ws: &Workspace) -> Result<Rebuilt> {
     if !ws.warehouse_path().exists() {
         bail!(
             "the warehouse {} does not exist yet; load an extract first with `rexian ingest FILE`",
@@ -263,9 +276,14 @@ pub fn rebuild(ws: &Workspace) -> Result<(Vec<Built>, Vec<crate::check::CheckOut
         [],
         |r| r.get(0),
     )?;
-    let outcomes = crate::check::run_all(&conn, crate::check::Scope::SinceLastPass)?;
-    crate::check::record_passes(&conn, &outcomes, through)?;
-    Ok((built, outcomes))
+    let checks = crate::check::run_all(&conn, crate::check::Scope::SinceLastPass)?;
+    crate::check::record_passes(&conn, &checks, through)?;
+    let opened = crate::casework::auto::open_new(ws, &conn)?;
+    Ok(Rebuilt {
+        built,
+        checks,
+        opened,
+    })
 }
 
 /// Replaces every `{{name}}` in a model by the SQL string literal of that rule. Regular

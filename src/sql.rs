@@ -109,6 +109,32 @@ pub const CASEWORK_ANSWERED_BY: Script = script!("casework/answered_by.sql");
 pub const CASEWORK_TICKETS: Script = script!("casework/tickets.sql");
 /// A ticket's grade in its month.
 pub const CASEWORK_TICKET_GRADE: Script = script!("casework/ticket_grade.sql");
+/// Whether the log has any event.
+pub const CASEWORK_ANY_EVENT: Script = script!("casework/any_event.sql");
+/// 督办工作情况 of a period and region: one row per item.
+pub const CASEWORK_PERIOD_WORK: Script = script!("casework/period_work.sql");
+/// The tickets of the cases open at a period's end, by the month each was accepted in.
+pub const CASEWORK_OPEN_CASE_MONTHS: Script = script!("casework/open_case_months.sql");
+/// Whether a case stands chosen as a typical case.
+pub const CASEWORK_TYPICAL_CHOSEN: Script = script!("casework/typical_chosen.sql");
+/// The typical cases of a period, with the office's account.
+pub const CASEWORK_TYPICAL_CASES: Script = script!("casework/typical_cases.sql");
+/// Whether some enforcement-related appeal has a category.
+pub const CASEWORK_CATEGORY_KNOWN: Script = script!("casework/category_known.sql");
+/// The 会商 register.
+pub const CASEWORK_CONSULTATIONS: Script = script!("casework/consultations.sql");
+/// The categories settled by a 会商, with the returns before and after it.
+pub const CASEWORK_SETTLED_DISPUTES: Script = script!("casework/settled_disputes.sql");
+/// How many regions the warehouse knows (the pilot effect's permutation test).
+pub const REPORT_REGION_COUNT: Script = script!("report/region_count.sql");
+/// The months whose items auto_open may open cases for.
+pub const CASEWORK_AUTO_OPEN_MONTHS: Script = script!("casework/auto_open_months.sql");
+/// The items of a month auto_open opens a case for.
+pub const CASEWORK_AUTO_OPEN_CANDIDATES: Script = script!("casework/auto_open_candidates.sql");
+/// The returned tickets of a category in a region in a period (a 会商 case's).
+pub const CASEWORK_DISPUTE_TICKETS: Script = script!("casework/dispute_tickets.sql");
+/// The tickets of a category graded 普遍性执法问题 in a period.
+pub const CASEWORK_WIDESPREAD_TICKETS: Script = script!("casework/widespread_tickets.sql");
 /// The events of one case.
 pub const CASEWORK_HISTORY: Script = script!("casework/history.sql");
 

@@ -14,6 +14,7 @@ select
         when 'close' then '办结'
         when 'letter' then '发函'
         when 'void_letter' then '文号作废'
+        when 'typical' then '典型案例'
         else action
     end as case_action,
     from_state,

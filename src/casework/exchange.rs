@@ -296,7 +296,7 @@ impl Register<'_> {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         let file_sha = hex::encode(Sha256::digest(&bytes));
-        let offset = super::local_now(self.ws).1;
+        let offset = super::local_now(self.ws)?.1;
         let before: Option<(String, String, String)> = self
             .conn
             .query_row(

@@ -4,16 +4,19 @@
 //! of the staff member running rexian (see [`staff`]), and only the moves of [`state`] are
 //! allowed.
 
+pub mod auto;
+pub mod consult;
 pub mod exchange;
 pub mod letters;
 pub mod log;
 pub mod staff;
 pub mod state;
+pub mod typical;
 
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use duckdb::{Connection, OptionalExt};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -21,6 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::analysis::{self, Frame};
 use crate::config::{Staff, Workspace};
 use crate::reference::Reference;
+use crate::schedule::clock::Clock;
 use crate::sql;
 use crate::warehouse;
 use log::{ChainKey, Event};
@@ -31,6 +35,58 @@ pub const KINDS: [&str; 4] = ["个案监督", "会商", "专项执法监督", "�
 
 /// The supervision forms (监督方式) a case is assigned with.
 pub const FORMS: [&str; 4] = ["线上监督", "案例示范指导", "案卷核验", "随同执法"];
+
+/// Where the tickets of a new case come from, besides a list of 工单编号.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A 会商 matter: the returned tickets of a category in a region in a period.
+    Dispute {
+        /// 分类@区县.
+        topic: String,
+        /// The period, as a user writes it.
+        period: String,
+    },
+    /// A 普遍性执法问题: the tickets of a category graded so in a period.
+    Widespread {
+        /// 诉求分类, or 分类@区县 for one region's.
+        category: String,
+        /// The period, as a user writes it.
+        period: String,
+    },
+}
+
+impl Source {
+    /// The kind of case it opens by default.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Dispute { .. } => KINDS[1],
+            Source::Widespread { .. } => KINDS[2],
+        }
+    }
+
+    /// The case's title by default.
+    pub fn title(&self) -> String {
+        match self {
+            Source::Dispute { topic, .. } => format!("会商：{}", topic.replace('@', "（") + "）"),
+            Source::Widespread { category, .. } => {
+                format!(
+                    "普遍性执法问题：{}",
+                    category.split('@').next().unwrap_or(category)
+                )
+            }
+        }
+    }
+
+    /// What it is, for the message.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Dispute { topic, period } => format!("会商 {topic} in {period}"),
+            Source::Widespread { category, period } => {
+                format!("普遍性执法问题 {category} in {period}")
+            }
+        }
+    }
+}
 
 /// The register opened for changes by the staff member running rexian.
 pub struct Register<'a> {
@@ -61,6 +117,7 @@ impl<'a> Register<'a> {
     /// or the warehouse cannot be opened for writing.
     pub fn open(ws: &'a Workspace) -> Result<Register<'a>> {
         let staff = staff::current(&ws.config.casework)?.clone();
+        let clock = clock(ws)?;
         let key = ChainKey::load(ws)?;
         let reference = Reference::load(ws.reference_dir().as_deref())?;
         let conn = warehouse::open(
@@ -74,8 +131,30 @@ impl<'a> Register<'a> {
             key,
             staff,
             reference,
-            now: Utc::now().timestamp(),
-            today: local_now(ws).0,
+            now: clock.now().timestamp(),
+            today: clock.local_now().date_naive(),
+        })
+    }
+
+    /// The register on a connection the caller already holds (the refresh's, whose write
+    /// lock a second open would wait for), with changes recorded for `staff`.
+    ///
+    /// # Errors
+    /// When the key or the reference data cannot be read, or `REXIAN_NOW` is not a time.
+    pub fn with_connection(
+        ws: &'a Workspace,
+        conn: Connection,
+        staff: Staff,
+    ) -> Result<Register<'a>> {
+        let clock = clock(ws)?;
+        Ok(Register {
+            ws,
+            conn,
+            key: ChainKey::load(ws)?,
+            staff,
+            reference: Reference::load(ws.reference_dir().as_deref())?,
+            now: clock.now().timestamp(),
+            today: clock.local_now().date_naive(),
         })
     }
 
@@ -186,6 +265,65 @@ impl<'a> Register<'a> {
         tx.commit()?;
         self.after_commit(&event)?;
         Ok(Done { case_no, event })
+    }
+
+    /// The tickets a case from `source` is opened from, oldest first.
+    ///
+    /// # Errors
+    /// When the period or region is unknown, or the source has no tickets (the message says
+    /// where to find the right ones).
+    pub fn tickets_of_source(&self, source: &Source) -> Result<Vec<String>> {
+        let (period, text, params): (&str, &str, Vec<String>) = match source {
+            Source::Dispute { topic, period } => {
+                let t = consult::Topic::parse(topic)?;
+                if t.region.is_empty() {
+                    bail!(
+                        "--dispute {topic:?}: a 会商 matter is a category in a region, \
+                         分类@区县 as `rexian analyse disputes` lists it"
+                    );
+                }
+                analysis::check_region(&self.conn, &t.region)?;
+                (
+                    period,
+                    sql::CASEWORK_DISPUTE_TICKETS.text,
+                    vec![t.category, t.region],
+                )
+            }
+            Source::Widespread { category, period } => {
+                let t = consult::Topic::parse(category)?;
+                if !t.region.is_empty() {
+                    analysis::check_region(&self.conn, &t.region)?;
+                }
+                (
+                    period,
+                    sql::CASEWORK_WIDESPREAD_TICKETS.text,
+                    vec![t.category, t.region],
+                )
+            }
+        };
+        if !warehouse::has_relation(&self.conn, "mart_graded_appeals")? {
+            bail!(
+                "the appeals have not been graded yet: load the extracts (`rexian ingest`) and \
+                 run `rexian refresh`, then open the case"
+            );
+        }
+        let period = crate::period::Period::resolve(&self.conn, &self.ws.config, period)?;
+        let found = analysis::query(
+            &self.conn,
+            "source tickets",
+            text,
+            &[&period.key, &params[0], &params[1]],
+        )?
+        .texts("ticket_id");
+        if found.is_empty() {
+            bail!(
+                "{} has no tickets; `rexian analyse disputes --period {}` (or `rexian grade`) \
+                 lists the matters there are",
+                source.describe(),
+                period.key
+            );
+        }
+        Ok(found)
     }
 
     /// 交办: gives the case a responsible staff member and a supervision form, and a deadline
@@ -487,15 +625,78 @@ fn tickets_of(conn: &Connection, tickets: &[String]) -> Result<Vec<Ticket>> {
     Ok(out)
 }
 
+/// The register's clock: the system's, or, in a training workspace (one whose `[casework]
+/// user_env` names a variable), the moment `REXIAN_NOW` names, so that a rehearsal can play a
+/// month of casework in minutes. A production workspace always records the real time.
+///
+/// # Errors
+/// When a training workspace's `REXIAN_NOW` is not a time.
+pub fn clock(ws: &Workspace) -> Result<Clock> {
+    if ws.config.casework.user_env.is_empty() {
+        Ok(Clock::system(ws.config.tz()))
+    } else {
+        Clock::from_env(ws.config.tz())
+    }
+}
+
 /// Today in the workspace's time zone, and its offset from UTC in seconds (the log keeps UTC;
 /// the register shows local time).
-pub fn local_now(ws: &Workspace) -> (NaiveDate, i64) {
+///
+/// # Errors
+/// When a training workspace's `REXIAN_NOW` is not a time.
+pub fn local_now(ws: &Workspace) -> Result<(NaiveDate, i64)> {
     use chrono::Offset;
-    let now = Utc::now().with_timezone(&ws.config.tz());
-    (
+    let now = clock(ws)?.local_now();
+    Ok((
         now.date_naive(),
         i64::from(now.offset().fix().local_minus_utc()),
-    )
+    ))
+}
+
+/// The workspace's offset from UTC in seconds at the start of `day` (the log keeps UTC; the
+/// office's days are local).
+pub fn utc_offset(tz: chrono_tz::Tz, day: NaiveDate) -> i64 {
+    use chrono::{Offset, TimeZone};
+    tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map_or(0, |t| i64::from(t.offset().fix().local_minus_utc()))
+}
+
+/// Whether the office keeps its 督办台账 in rexian: the log has any event. The reports print
+/// their 督办工作情况 only then, so a workspace without casework gets the reports it had.
+///
+/// # Errors
+/// When the log cannot be read.
+pub fn in_use(conn: &Connection) -> Result<bool> {
+    Ok(warehouse::has_relation(conn, "case_events")?
+        && conn.query_row(sql::CASEWORK_ANY_EVENT.text, [], |r| r.get(0))?)
+}
+
+/// 督办工作情况: what the office did in `period` in `region` ("" for the city) — cases opened,
+/// 交办, letters, answers, reviews, closings, what stood open and overdue at the period's end,
+/// items pushed to the hotline and its feedback — one row per item, as the reports print it.
+///
+/// # Errors
+/// When the log cannot be read.
+pub fn period_work(
+    conn: &Connection,
+    config: &crate::config::Config,
+    period: &crate::period::Period,
+    region: &str,
+) -> Result<Frame> {
+    let offset = utc_offset(config.tz(), period.end);
+    analysis::query(
+        conn,
+        &format!("{} {region}督办工作情况", period.label),
+        sql::CASEWORK_PERIOD_WORK.text,
+        &[
+            &period.start.to_string(),
+            &period.end.to_string(),
+            &region,
+            &offset,
+        ],
+    )?
+    .labelled()
 }
 
 /// The register: every case (or those in `state`, or the one `case_no`), as of `today`, its

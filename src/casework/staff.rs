@@ -101,6 +101,8 @@ mod tests {
             feedback_workdays: 5,
             remind_workdays: 3,
             user_env: String::new(),
+            auto_open: Vec::new(),
+            auto_open_from: String::new(),
         }
     }
 

@@ -86,11 +86,14 @@ pub enum Action {
     Letter,
     /// 作废: void a letter's 文号, with the reason (the number stays used; the state stays).
     VoidLetter,
+    /// 选为典型案例: the office's account of a case with a result (problem, supervision
+    /// action, result) for the pilot summary, or its withdrawal (the state stays).
+    Typical,
 }
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 10] = [
         Action::Open,
         Action::Assign,
         Action::Reject,
@@ -100,6 +103,7 @@ impl Action {
         Action::Close,
         Action::Letter,
         Action::VoidLetter,
+        Action::Typical,
     ];
 
     /// Its name in the log and on the command line.
@@ -114,6 +118,7 @@ impl Action {
             Action::Close => "close",
             Action::Letter => "letter",
             Action::VoidLetter => "void_letter",
+            Action::Typical => "typical",
         }
     }
 
@@ -129,6 +134,7 @@ impl Action {
             Action::Close => "办结",
             Action::Letter => "发函",
             Action::VoidLetter => "文号作废",
+            Action::Typical => "典型案例",
         }
     }
 
@@ -148,6 +154,8 @@ impl Action {
             (Action::Letter, Some(Supervising)) => Some(Supervising),
             // A number issued by mistake is voided whenever it is found.
             (Action::VoidLetter, Some(s)) => Some(s),
+            // A typical case is one with a result: its answer approved, or closed.
+            (Action::Typical, Some(s @ (Approved | Closed))) => Some(s),
             _ => None,
         }
     }
@@ -155,9 +163,12 @@ impl Action {
     /// The roles that may take it.
     pub fn roles(self) -> &'static [&'static str] {
         match self {
-            Action::Open | Action::Assign | Action::Answer | Action::Close | Action::Letter => {
-                &["经办", "负责人"]
-            }
+            Action::Open
+            | Action::Assign
+            | Action::Answer
+            | Action::Close
+            | Action::Letter
+            | Action::Typical => &["经办", "负责人"],
             Action::Reject | Action::VoidLetter => &["负责人"],
             Action::Approve | Action::Return => &["审核", "负责人"],
         }
@@ -172,10 +183,17 @@ pub fn transition(case: &str, action: Action, from: State) -> Result<State> {
     if let Some(to) = action.next(Some(from)) {
         return Ok(to);
     }
-    // Voiding a letter's number is always possible and moves nothing: not worth naming.
+    if action == Action::Typical {
+        bail!(
+            "case {case} is {from}: a typical case (典型案例) is one with a result, its answer \
+             approved (审核通过) or the case closed (已办结)"
+        );
+    }
+    // Voiding a letter's number and choosing a typical case move nothing: not worth naming.
     let allowed: Vec<String> = Action::ALL
         .into_iter()
-        .filter(|a| *a != Action::VoidLetter && a.next(Some(from)).is_some())
+        .filter(|a| !matches!(a, Action::VoidLetter | Action::Typical))
+        .filter(|a| a.next(Some(from)).is_some())
         .map(|a| format!("{} ({})", a.name(), a.word()))
         .collect();
     if allowed.is_empty() {

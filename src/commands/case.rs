@@ -16,10 +16,12 @@ use crate::warehouse;
 pub enum Change {
     /// 立案 from tickets.
     Open {
-        /// 个案监督, 会商, 专项执法监督 or 提醒.
-        kind: String,
+        /// 个案监督, 会商, 专项执法监督 or 提醒 (default: as the source says).
+        kind: Option<String>,
         /// The 工单编号.
         tickets: Vec<String>,
+        /// Where the tickets come from instead: a 会商 matter or a 普遍性 problem.
+        source: Option<casework::Source>,
         /// A title (default: the first ticket's category).
         title: Option<String>,
         /// Why it is opened.
@@ -62,6 +64,13 @@ pub enum Change {
         /// A note.
         note: Option<String>,
     },
+    /// 选为典型案例, with the office's account.
+    Typical(casework::typical::Account),
+    /// Withdraw a typical case, with the reason.
+    Withdraw {
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Makes one change to the register (`case` is ignored for an opening) and says what it did.
@@ -78,9 +87,28 @@ pub fn change(ws: &Workspace, case: Option<&str>, what: Change) -> Result<()> {
         Change::Open {
             kind,
             tickets,
+            source,
             title,
             note,
-        } => register.open_case(&kind, &tickets, title.as_deref(), note.as_deref())?,
+        } => {
+            let (tickets, kind, title) = match &source {
+                Some(s) => {
+                    let tickets = register.tickets_of_source(s)?;
+                    eprintln!("{}: {} ticket(s)", s.describe(), tickets.len());
+                    (
+                        tickets,
+                        kind.unwrap_or_else(|| s.kind().to_string()),
+                        title.or_else(|| Some(s.title())),
+                    )
+                }
+                None => (
+                    tickets,
+                    kind.unwrap_or_else(|| casework::KINDS[0].into()),
+                    title,
+                ),
+            };
+            register.open_case(&kind, &tickets, title.as_deref(), note.as_deref())?
+        }
         Change::Assign {
             staff,
             form,
@@ -95,6 +123,8 @@ pub fn change(ws: &Workspace, case: Option<&str>, what: Change) -> Result<()> {
             workdays,
         } => register.review(case()?, approve, note.as_deref(), workdays)?,
         Change::Close { note } => register.close(case()?, note.as_deref())?,
+        Change::Typical(account) => register.mark_typical(case()?, &account)?,
+        Change::Withdraw { reason } => register.withdraw_typical(case()?, &reason)?,
     };
     let e = &done.event;
     let due = e
@@ -102,11 +132,20 @@ pub fn change(ws: &Workspace, case: Option<&str>, what: Change) -> Result<()> {
         .as_deref()
         .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
         .and_then(|d| d["due"].as_str().map(str::to_string));
+    // A move says where the case went; an action that moves nothing (典型案例) says what it was.
+    let what = match e.from_state.as_deref() {
+        Some(from) if from == e.to_state => format!(
+            "{} (stays {from})",
+            casework::state::Action::ALL
+                .into_iter()
+                .find(|a| a.name() == e.action)
+                .map_or(e.action.as_str(), |a| a.word())
+        ),
+        from => format!("{} → {}", from.unwrap_or("立案"), e.to_state),
+    };
     eprintln!(
-        "case {}: {} → {} (event {}, by {}){}",
+        "case {}: {what} (event {}, by {}){}",
         done.case_no,
-        e.from_state.as_deref().unwrap_or("立案"),
-        e.to_state,
         e.event_id,
         e.staff,
         due.map(|d| format!("; deadline {d}")).unwrap_or_default()
@@ -124,7 +163,7 @@ pub fn list(ws: &Workspace, state: Option<&str>, out: &Output) -> Result<()> {
         eprintln!("no cases yet: the 督办台账 is empty");
         return Ok(());
     };
-    let frame = casework::list(&conn, casework::local_now(ws), state.unwrap_or(""), "")?;
+    let frame = casework::list(&conn, casework::local_now(ws)?, state.unwrap_or(""), "")?;
     if frame.rows.is_empty() && out.path.is_none() {
         eprintln!(
             "no cases{}",
@@ -132,6 +171,21 @@ pub fn list(ws: &Workspace, state: Option<&str>, out: &Output) -> Result<()> {
         );
     }
     out.write(&[frame])
+}
+
+/// `rexian case summary`: 督办工作情况 of a period, in a region or the city, as the reports
+/// print it.
+///
+/// # Errors
+/// When the period or region is unknown, or the output cannot be written.
+pub fn summary(ws: &Workspace, period: &str, region: Option<&str>, out: &Output) -> Result<()> {
+    let Some(conn) = open(ws)? else {
+        bail!("no cases yet: the 督办台账 is empty");
+    };
+    let period = crate::period::Period::resolve(&conn, &ws.config, period)?;
+    let region = region.unwrap_or("");
+    crate::analysis::check_region(&conn, region)?;
+    out.write(&[casework::period_work(&conn, &ws.config, &period, region)?])
 }
 
 /// `rexian case show CASE`: the case as the register has it and every event of it.
@@ -142,7 +196,7 @@ pub fn show(ws: &Workspace, case: &str, out: &Output) -> Result<()> {
     let Some(conn) = open(ws)? else {
         bail!("no case {case:?}: the 督办台账 is empty");
     };
-    let now = casework::local_now(ws);
+    let now = casework::local_now(ws)?;
     let register = casework::list(&conn, now, "", case)?;
     if register.rows.is_empty() {
         bail!("no case {case:?} in the 督办台账; `rexian case list` shows the cases");
@@ -208,7 +262,7 @@ pub fn remind(
     as_of: Option<chrono::NaiveDate>,
     dir: Option<&std::path::Path>,
 ) -> Result<Option<std::path::PathBuf>> {
-    let day = as_of.unwrap_or(casework::local_now(ws).0);
+    let day = as_of.unwrap_or(casework::local_now(ws)?.0);
     let Some((reminder, path)) = write_reminder(ws, day, dir)? else {
         eprintln!("no case yet, nothing pushed: no 督办提醒");
         return Ok(None);
@@ -248,7 +302,7 @@ pub fn write_reminder(
     let Some(conn) = open(ws)? else {
         return Ok(None);
     };
-    let reminder = casework::Reminder::of(ws, &conn, (day, casework::local_now(ws).1))?;
+    let reminder = casework::Reminder::of(ws, &conn, (day, casework::local_now(ws)?.1))?;
     let dir = dir.map_or_else(
         || ws.path(&ws.config.paths.reports),
         std::path::Path::to_path_buf,

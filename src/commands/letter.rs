@@ -86,7 +86,7 @@ pub fn list(ws: &Workspace, year: Option<i32>, out: &Output) -> Result<()> {
         eprintln!("no letters yet: the 督办台账 is empty");
         return Ok(());
     };
-    let frame = letters::list(&conn, casework::local_now(ws), year.unwrap_or(0))?;
+    let frame = letters::list(&conn, casework::local_now(ws)?, year.unwrap_or(0))?;
     if frame.rows.is_empty() && out.path.is_none() {
         eprintln!("no letters issued");
     }

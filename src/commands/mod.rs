@@ -5,6 +5,7 @@ pub mod analyse;
 pub mod backup;
 pub mod case;
 pub mod check;
+pub mod consult;
 pub mod demo;
 pub mod dictionary;
 pub mod generate;

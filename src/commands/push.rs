@@ -169,7 +169,7 @@ pub fn list(ws: &Workspace, what: Listing, out: &Output) -> Result<()> {
         eprintln!("nothing pushed yet: run `rexian refresh` once to add the push ledger");
         return Ok(());
     }
-    let now = casework::local_now(ws);
+    let now = casework::local_now(ws)?;
     let frame = match what {
         Listing::Ledger => exchange::ledger(&conn, now.1)?,
         Listing::Unanswered { as_of } => {

@@ -11,7 +11,11 @@ use crate::refresh;
 /// # Errors
 /// When the warehouse cannot be opened or a model fails to build.
 pub fn run(ws: &Workspace) -> Result<Status> {
-    let (built, outcomes) = refresh::rebuild(ws)?;
+    let refresh::Rebuilt {
+        built,
+        checks: outcomes,
+        opened,
+    } = refresh::rebuild(ws)?;
     let mut table = crate::output::table(["model", "layer", "kept as", "rows", "seconds"]);
     for b in &built {
         table.add_row([
@@ -23,5 +27,12 @@ pub fn run(ws: &Workspace) -> Result<Status> {
         ]);
     }
     println!("{table}");
+    if !opened.is_empty() {
+        println!(
+            "opened {} case(s) by [casework] auto_open: {} (see `rexian case list`)",
+            opened.len(),
+            opened.join(", ")
+        );
+    }
     Ok(super::check::report(&outcomes))
 }

@@ -49,6 +49,7 @@ pub fn run(ws: &Workspace, recent: usize) -> Result<()> {
     let (plan, runs) = work::read_plan(&conn, ws, &clock)?;
     println!("{}", jobs(ws, &clock, &runs));
     print_open(&clock, &plan, &runs);
+    print_unit_texts(ws, &clock, &plan);
     if recent > 0 && !runs.is_empty() {
         println!("recent runs:\n{}", recent_runs(&clock, &runs, recent));
     }
@@ -160,6 +161,42 @@ fn print_open(clock: &Clock, plan: &Plan, runs: &[ledger::Run]) {
         }
         println!("{t}");
     }
+}
+
+/// The pilot units' own paragraphs (单位材料) still missing for the quarterly reports and
+/// the pilot summary not yet issued, so that the office can ask for them before the report
+/// is due.
+fn print_unit_texts(ws: &Workspace, clock: &Clock, plan: &Plan) {
+    let mut t = crate::output::table(["report", "period", "due", "unit", "missing"]);
+    let mut n = 0;
+    for i in plan.items.iter().filter(|i| {
+        matches!(i.job, Job::Quarterly | Job::PilotSummary) && !matches!(i.state, State::Done(_))
+    }) {
+        for unit in &ws.config.pilot.units {
+            let missing = crate::report::unit_texts::missing(ws, unit, &i.period);
+            if missing.is_empty() {
+                continue;
+            }
+            n += 1;
+            t.add_row([
+                i.job.name().to_string(),
+                i.period.clone(),
+                i.due_at
+                    .map(|t| local(clock, t))
+                    .unwrap_or_else(|| "—".into()),
+                unit.clone(),
+                missing.join("、"),
+            ]);
+        }
+    }
+    if n == 0 {
+        return;
+    }
+    println!(
+        "单位材料 not yet written ({n}), typeset into the pilot units' quarterly reports and the \
+         pilot summary; each is a text file {}/<区县>/<期间>/<part>.txt:\n{t}",
+        ws.path(&ws.config.paths.unit_texts).display()
+    );
 }
 
 /// The newest `recent` runs.

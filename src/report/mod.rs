@@ -5,6 +5,7 @@
 mod chart;
 pub mod letter;
 mod prose;
+pub mod unit_texts;
 mod world;
 
 pub use letter::{LetterData, LetterKind};
@@ -98,13 +99,17 @@ impl Table {
 type Labels = std::collections::BTreeMap<String, String>;
 
 /// A cell as a report prints it: rates as percentages, an index (data/dictionary.csv's unit
-/// `index`) with one decimal, other fractional figures with two, so that a column's figures
-/// line up.
+/// `index`) with one decimal, a probability (unit `p`) with three, other fractional figures
+/// with two, so that a column's figures line up.
 fn cell(v: &duckdb::types::Value, percent: bool, column: &str) -> String {
     match v {
         duckdb::types::Value::Double(x) if !percent => {
-            let index = crate::dictionary::heading(column).is_some_and(|h| h.unit == "index");
-            let decimals = if index { 1 } else { 2 };
+            let unit = crate::dictionary::heading(column).map(|h| h.unit.as_str());
+            let decimals = match unit {
+                Some("index") => 1,
+                Some("p") => 3,
+                _ => 2,
+            };
             format!("{x:.decimals$}")
         }
         _ => display(v, percent),
@@ -190,8 +195,11 @@ pub struct Words {
 /// next year's supervision plan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Closing {
-    /// 典型案例, a paragraph each.
+    /// 典型案例, a paragraph each: the cases the office chose where it keeps its 督办台账 in
+    /// rexian, else the year's first 重大 items.
     pub cases: Vec<String>,
+    /// What is printed when there is none.
+    pub no_cases: String,
     /// 工作建议.
     pub recommendations: String,
     /// 监督重点 by field, behaviour and department: the plan's input.
@@ -229,8 +237,38 @@ pub struct Movement {
 pub struct PilotEffect {
     /// What the table shows.
     pub note: String,
-    /// Pilot vs other units, before vs during, difference in differences.
+    /// Pilot vs other units, before vs during, difference in differences, its 95% interval
+    /// over regions and the permutation test's p.
     pub table: Table,
+    /// How to tell the effect from noise, indicator by indicator.
+    pub noise: String,
+    /// Each pilot unit's difference in differences against the other units.
+    pub units: Table,
+}
+
+/// 督办工作情况: what the office did on its cases and in its exchange with the hotline in the
+/// period (试点工作进展情况 in a pilot unit's quarterly report).
+#[derive(Debug, Clone, Serialize)]
+pub struct Casework {
+    /// The section's heading.
+    pub heading: String,
+    /// The paragraph above the table.
+    pub note: String,
+    /// One row per item: opened, letters, answers, reviews, closings, open at the end…
+    pub table: Table,
+}
+
+/// The pilot units' own paragraphs in a report: under 试点工作进展情况 in a pilot unit's
+/// quarterly report, one unit after another in the city's pilot summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitSection {
+    /// The section's heading; none when the paragraphs continue the 试点工作进展情况 that the
+    /// 督办工作情况 opened.
+    pub heading: Option<String>,
+    /// Whether each unit is headed by its name (the city's reports).
+    pub by_unit: bool,
+    /// The units' texts (a unit without any: no parts, printed as 未报送).
+    pub texts: Vec<unit_texts::UnitTexts>,
 }
 
 /// A file of a document's world held in memory: its path there and its bytes.
@@ -316,6 +354,10 @@ pub struct PeriodData {
     pub warnings: Table,
     /// Key supervision list.
     pub supervision: Table,
+    /// 督办工作情况, where the office keeps its casework in rexian.
+    pub casework: Option<Casework>,
+    /// The pilot units' own paragraphs (单位材料), where they wrote any.
+    pub unit_texts: Option<UnitSection>,
     /// Indicator definitions: name, formula.
     pub definitions: Vec<Vec<String>>,
     /// Where the figures came from.
@@ -375,8 +417,18 @@ pub fn period_data(
     let units = units(conn, ws, kind, period, region, &labels)?;
     let hot = analysis::run(conn, config, "hot", period, region)?;
     let warnings = analysis::run(conn, config, "warnings", period, region)?.remove(0);
-    let supervision = analysis::supervision(conn, period, region)?;
+    let supervision = analysis::supervision(conn, config, period, region)?;
+    let casework = casework(conn, ws, kind, period, region)?;
+    let unit_texts = unit_section(ws, kind, period, region, casework.is_some())?;
     let disputes = analysis::run(conn, config, "disputes", period, region)?.remove(0);
+    // The categories a 会商 of the register settled.
+    let settled = disputes.col("consult_no").map_or(0, |i| {
+        disputes
+            .rows
+            .iter()
+            .filter(|r| !matches!(r[i], duckdb::types::Value::Null))
+            .count()
+    });
     let (charts, svgs) = charts(
         conn,
         ws,
@@ -401,18 +453,34 @@ pub fn period_data(
                 "this": kind.words().this,
                 "total": disputes.rows.len(),
                 "shown": disputes.rows.len().min(20),
+                "settled": settled,
             }),
         )?,
         disputes: Table::from_frame(
             &disputes.head(20),
-            &[
-                "category",
-                "region_name",
-                "appeals",
-                "returned",
-                "returned_by",
-                "lead_candidate",
-            ],
+            if settled > 0 {
+                &[
+                    "category",
+                    "region_name",
+                    "appeals",
+                    "returned",
+                    "returned_by",
+                    "lead_candidate",
+                    "lead_decided",
+                    "consulted_on",
+                    "return_rate_before",
+                    "return_rate_after",
+                ][..]
+            } else {
+                &[
+                    "category",
+                    "region_name",
+                    "appeals",
+                    "returned",
+                    "returned_by",
+                    "lead_candidate",
+                ][..]
+            },
         ),
         closing: if kind == Kind::PilotSummary {
             Some(closing(
@@ -470,17 +538,145 @@ pub fn period_data(
         ),
         supervision: Table::from_frame(
             &supervision.head(30),
-            &[
-                "ticket_id",
-                "region_name",
-                "department",
-                "category",
-                "supervision_type",
-                "status",
-            ],
+            if casework.is_some() {
+                &[
+                    "ticket_id",
+                    "region_name",
+                    "department",
+                    "category",
+                    "supervision_type",
+                    "status",
+                    "case_no",
+                    "case_status",
+                ][..]
+            } else {
+                &[
+                    "ticket_id",
+                    "region_name",
+                    "department",
+                    "category",
+                    "supervision_type",
+                    "status",
+                ][..]
+            },
         ),
+        casework,
+        unit_texts,
         definitions,
         provenance: provenance(conn)?,
+    })
+}
+
+/// 督办工作情况 of the period in the region, where the office keeps its 督办台账 in rexian
+/// (a workspace without casework gets the reports it had); headed 试点工作进展情况 in a pilot
+/// unit's quarterly report.
+///
+/// # Errors
+/// When the log cannot be read or the sentence's template fails.
+fn casework(
+    conn: &Connection,
+    ws: &Workspace,
+    kind: Kind,
+    period: &Period,
+    region: &str,
+) -> Result<Option<Casework>> {
+    if !crate::casework::in_use(conn)? {
+        return Ok(None);
+    }
+    let frame = crate::casework::period_work(conn, &ws.config, period, region)?;
+    let count = |order: i64| -> i64 {
+        frame
+            .rows
+            .iter()
+            .find(|r| as_number(&r[0]) == Some(order as f64))
+            .and_then(|r| as_number(&r[2]))
+            .map_or(0, |v| v as i64)
+    };
+    let pilot_unit = kind == Kind::Quarterly && ws.config.pilot.units.iter().any(|u| u == region);
+    let unit = if region.is_empty() { "全市" } else { region };
+    let note = prose::render(
+        ws,
+        "casework",
+        serde_json::json!({
+            "this": kind.words().this,
+            "unit": unit,
+            "pilot_unit": pilot_unit,
+            "opened": count(1),
+            "rejected": count(2),
+            "assigned": count(3),
+            "opinions": count(4),
+            "reminders": count(5),
+            "answers": count(6),
+            "approved": count(7),
+            "returned": count(8),
+            "closed": count(9),
+            "open_end": count(10),
+            "overdue_end": count(11),
+            "pushed": count(12),
+            "pushed_new": count(13),
+            "answered": count(14),
+            "consults": count(15),
+        }),
+    )?;
+    Ok(Some(Casework {
+        heading: if pilot_unit {
+            "试点工作进展情况"
+        } else {
+            "督办工作情况"
+        }
+        .to_string(),
+        note,
+        table: Table::from_frame(&frame, &["work_item", "work_count"]),
+    }))
+}
+
+/// The pilot units' own paragraphs a report prints: a pilot unit's in its quarterly report
+/// and its pilot summary, every pilot unit's in the city's pilot summary (a unit that sent
+/// none listed as 未报送); none when no unit wrote anything for the period.
+///
+/// # Errors
+/// When a unit's file cannot be read.
+fn unit_section(
+    ws: &Workspace,
+    kind: Kind,
+    period: &Period,
+    region: &str,
+    casework: bool,
+) -> Result<Option<UnitSection>> {
+    let key = period.key.to_string();
+    let pilot = &ws.config.pilot.units;
+    let is_pilot_unit = pilot.iter().any(|u| u == region);
+    Ok(match kind {
+        Kind::Quarterly | Kind::PilotSummary if is_pilot_unit => {
+            unit_texts::read(ws, region, &key)?.map(|t| UnitSection {
+                // A pilot unit's quarterly report: under the 试点工作进展情况 its casework
+                // opened.
+                heading: (kind == Kind::PilotSummary || !casework)
+                    .then(|| "试点工作进展情况".to_string()),
+                by_unit: false,
+                texts: vec![t],
+            })
+        }
+        Kind::PilotSummary if region.is_empty() => {
+            let mut texts = Vec::new();
+            for u in pilot {
+                texts.push(
+                    unit_texts::read(ws, u, &key)?.unwrap_or(unit_texts::UnitTexts {
+                        unit: u.clone(),
+                        parts: Vec::new(),
+                    }),
+                );
+            }
+            texts
+                .iter()
+                .any(|t| !t.parts.is_empty())
+                .then(|| UnitSection {
+                    heading: Some("各试点单位工作情况".to_string()),
+                    by_unit: true,
+                    texts,
+                })
+        }
+        _ => None,
     })
 }
 
@@ -712,8 +908,46 @@ fn definitions(conn: &Connection) -> Result<(Vec<Vec<String>>, Labels)> {
 /// The pilot summary's 试点成效 section: the difference-in-differences table and its note.
 fn pilot_effect(conn: &Connection, ws: &Workspace, period: &Period) -> Result<PilotEffect> {
     let config = &ws.config;
-    let f = &analysis::run(conn, config, "pilot-effect", period, "")?[0];
+    let frames = analysis::run(conn, config, "pilot-effect", period, "")?;
+    let (f, by_unit) = (&frames[0], &frames[1]);
+    let number = |r: &[duckdb::types::Value], c: &str| f.col(c).and_then(|i| as_number(&r[i]));
+    let shown = |v: Option<f64>| value_shown(v, "rate");
+    let indicators: Vec<serde_json::Value> = f
+        .rows
+        .iter()
+        .map(|r| {
+            let (did, low, high, p) = (
+                number(r, "did"),
+                number(r, "did_low"),
+                number(r, "did_high"),
+                number(r, "did_p"),
+            );
+            serde_json::json!({
+                "name": f.col("indicator_name").map(|i| display(&r[i], false)).unwrap_or_default(),
+                "did": rate_change(did, "rate"),
+                "low": rate_change(low, "rate"),
+                "high": rate_change(high, "rate"),
+                "p": p.map_or_else(|| shown(None), |p| format!("{p:.3}")),
+                "clear": matches!((low, high, p), (Some(l), Some(h), Some(p))
+                    if (l > 0.0 || h < 0.0) && p < 0.05),
+                "known": did.is_some(),
+            })
+        })
+        .collect();
+    let pilot_units = ws.config.pilot.units.len();
+    let all_regions: i64 = conn.query_row(sql::REPORT_REGION_COUNT.text, [], |r| r.get(0))?;
     Ok(PilotEffect {
+        noise: prose::render(
+            ws,
+            "pilot_noise",
+            serde_json::json!({
+                "indicators": indicators,
+                "draws": 1000,
+                "regions": all_regions,
+                "pilot": pilot_units,
+            }),
+        )?,
+        units: Table::from_frame(by_unit, &[]),
         note: prose::render(
             ws,
             "pilot_effect",
@@ -820,9 +1054,40 @@ fn closing(
         f.col(c).map(|i| display(&r[i], false)).unwrap_or_default()
     };
     let mut cases = Vec::new();
+    let in_use = crate::casework::in_use(conn)?;
+    if in_use {
+        // The office's own: the cases it chose, in its words.
+        let chosen = crate::casework::typical::of_period(conn, period, region)?;
+        for r in &chosen.rows {
+            let text = |c: &str| cell(&chosen, r, c);
+            cases.push(prose::render(
+                ws,
+                "marked_case",
+                serde_json::json!({
+                    "n": cases.len() + 1,
+                    "case_no": text("case_no"),
+                    "title": text("case_title"),
+                    "kind": text("case_kind"),
+                    "region": text("region_name"),
+                    "departments": Some(text("departments")).filter(|d| d != "—"),
+                    "tickets": text("tickets"),
+                    "problem": full_stop(&text("problem")),
+                    "action": full_stop(&match text("letters") {
+                        l if l == "—" => text("supervision_action"),
+                        l => format!(
+                            "{}（发函{l}）",
+                            text("supervision_action").trim_end_matches(['。', '.', '；'])
+                        ),
+                    }),
+                    "result": full_stop(&text("result")),
+                }),
+            )?);
+        }
+    }
     for r in supervision
         .rows
         .iter()
+        .filter(|_| !in_use)
         .filter(|r| cell(supervision, r, "supervision_type").contains("重大"))
         .take(5)
     {
@@ -871,9 +1136,25 @@ fn closing(
     )?;
     Ok(Closing {
         cases,
+        no_cases: if in_use {
+            "本年度未选定典型案例。"
+        } else {
+            "本年度无重大事项。"
+        }
+        .to_string(),
         recommendations,
         plan: Table::from_frame(focus, &[]),
     })
+}
+
+/// The office's sentence as a report prints it: ending with a full stop.
+fn full_stop(text: &str) -> String {
+    let t = text.trim();
+    if t.ends_with(['。', '！', '？', '；', '.', '!', '?']) {
+        t.to_string()
+    } else {
+        format!("{t}。")
+    }
 }
 
 /// A number of a result cell, when it is one.

@@ -43,6 +43,18 @@ const BUILT_IN: &[(&str, &str)] = &[
         "disputes",
         include_str!("../../report-templates/prose/disputes.j2"),
     ),
+    (
+        "casework",
+        include_str!("../../report-templates/prose/casework.j2"),
+    ),
+    (
+        "pilot_noise",
+        include_str!("../../report-templates/prose/pilot_noise.j2"),
+    ),
+    (
+        "marked_case",
+        include_str!("../../report-templates/prose/marked_case.j2"),
+    ),
 ];
 
 /// A share as a percentage with two decimals.

@@ -147,8 +147,19 @@ pub fn execute(ws: &Workspace, job: Job, period: &str, stop: &AtomicBool) -> Res
             load_inbox(ws, &settled_files(ws, settle)?.0, stop)
         }
         Job::Refresh => {
-            let (built, checks) = crate::refresh::rebuild(ws)?;
+            let crate::refresh::Rebuilt {
+                built,
+                checks,
+                opened,
+            } = crate::refresh::rebuild(ws)?;
             let mut outputs = vec![format!("{} models built", built.len())];
+            if !opened.is_empty() {
+                outputs.push(format!(
+                    "{} case(s) opened by auto_open: {}",
+                    opened.len(),
+                    opened.join(", ")
+                ));
+            }
             for c in checks.iter().filter(|c| !c.passed()) {
                 tracing::warn!(check = %c.name, rows = c.failing, "a data check failed; see `rexian check`");
                 outputs.push(format!("check {} failed: {} row(s)", c.name, c.failing));

@@ -5,6 +5,7 @@ mod util;
 mod accounting;
 mod backup;
 mod casework;
+mod casework_reports;
 mod checks;
 mod cli;
 mod crash;
