@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use duckdb::Connection;
 use serde_json::json;
 
-use super::log::{self, Event};
+use super::log::Event;
 use super::Register;
 use crate::analysis::{self, Frame};
 use crate::period::Period;
@@ -150,23 +150,7 @@ impl Register<'_> {
             "lead": c.lead.trim(),
             "norm": c.norm.as_deref().map(str::trim).filter(|n| !n.is_empty()),
         });
-        let event = log::append(
-            &tx,
-            &self.key,
-            Event {
-                event_id: 0,
-                case_no: String::new(),
-                at: self.now,
-                staff: self.staff.name.clone(),
-                action: "consult".into(),
-                from_state: None,
-                to_state: String::new(),
-                note: c.note.clone(),
-                details: Some(details.to_string()),
-                file_sha256: None,
-                mac: String::new(),
-            },
-        )?;
+        let event = self.append_office_event(&tx, "consult", c.note.as_deref(), details, None)?;
         tx.commit()?;
         self.after_commit(&event)?;
         Ok((consult_no, event))

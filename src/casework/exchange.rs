@@ -17,7 +17,7 @@ use duckdb::{Connection, OptionalExt};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::log::{self, Event};
+use super::log::Event;
 use super::Register;
 use crate::analysis::{self, Frame};
 use crate::config::Staff;
@@ -422,23 +422,7 @@ impl Register<'_> {
         details: serde_json::Value,
         file_sha256: Option<String>,
     ) -> Result<Event> {
-        log::append(
-            tx,
-            &self.key,
-            Event {
-                event_id: 0,
-                case_no: String::new(),
-                at: self.now,
-                staff: self.staff.name.clone(),
-                action: action.name().into(),
-                from_state: None,
-                to_state: String::new(),
-                note: note.map(str::to_string),
-                details: Some(details.to_string()),
-                file_sha256,
-                mac: String::new(),
-            },
-        )
+        self.append_office_event(tx, action.name(), note, details, file_sha256)
     }
 }
 

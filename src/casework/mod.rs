@@ -554,6 +554,35 @@ impl<'a> Register<'a> {
     }
 
     /// Records the log's new head beside the warehouse.
+    /// Appends, inside `tx`, one event of the office's work that belongs to no case (case_no
+    /// '', no state): a push, a feedback import, an opinion, a regrade, a 会商.
+    fn append_office_event(
+        &self,
+        tx: &Connection,
+        action: &str,
+        note: Option<&str>,
+        details: serde_json::Value,
+        file_sha256: Option<String>,
+    ) -> Result<Event> {
+        log::append(
+            tx,
+            &self.key,
+            Event {
+                event_id: 0,
+                case_no: String::new(),
+                at: self.now,
+                staff: self.staff.name.clone(),
+                action: action.into(),
+                from_state: None,
+                to_state: String::new(),
+                note: note.map(str::to_string),
+                details: Some(details.to_string()),
+                file_sha256,
+                mac: String::new(),
+            },
+        )
+    }
+
     fn after_commit(&self, event: &Event) -> Result<()> {
         log::write_head(
             &log::head_path(self.ws),

@@ -458,7 +458,7 @@ pub fn period_data(
         )?,
         disputes: Table::from_frame(
             &disputes.head(20),
-            if settled > 0 {
+            &with_if(
                 &[
                     "category",
                     "region_name",
@@ -466,21 +466,15 @@ pub fn period_data(
                     "returned",
                     "returned_by",
                     "lead_candidate",
+                ],
+                settled > 0,
+                &[
                     "lead_decided",
                     "consulted_on",
                     "return_rate_before",
                     "return_rate_after",
-                ][..]
-            } else {
-                &[
-                    "category",
-                    "region_name",
-                    "appeals",
-                    "returned",
-                    "returned_by",
-                    "lead_candidate",
-                ][..]
-            },
+                ],
+            ),
         ),
         closing: if kind == Kind::PilotSummary {
             Some(closing(
@@ -538,7 +532,7 @@ pub fn period_data(
         ),
         supervision: Table::from_frame(
             &supervision.head(30),
-            if casework.is_some() {
+            &with_if(
                 &[
                     "ticket_id",
                     "region_name",
@@ -546,19 +540,10 @@ pub fn period_data(
                     "category",
                     "supervision_type",
                     "status",
-                    "case_no",
-                    "case_status",
-                ][..]
-            } else {
-                &[
-                    "ticket_id",
-                    "region_name",
-                    "department",
-                    "category",
-                    "supervision_type",
-                    "status",
-                ][..]
-            },
+                ],
+                casework.is_some(),
+                &["case_no", "case_status"],
+            ),
         ),
         casework,
         unit_texts,
@@ -678,6 +663,16 @@ fn unit_section(
         }
         _ => None,
     })
+}
+
+/// A table's columns, and `more` after them when `shown` (columns a workspace only has a use
+/// for once it keeps casework or 会商).
+fn with_if<'a>(columns: &[&'a str], shown: bool, more: &[&'a str]) -> Vec<&'a str> {
+    let mut v = columns.to_vec();
+    if shown {
+        v.extend_from_slice(more);
+    }
+    v
 }
 
 /// The columns of a report's tables of units (regions, departments).

@@ -28,6 +28,11 @@ fn csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (header, lines.map(split).collect())
 }
 
+/// The text of the PDF whose path a run printed, without line breaks and spaces.
+fn pdf_text(printed: &str) -> String {
+    super::report::pdftotext(std::path::Path::new(printed.trim())).replace(['\n', ' '], "")
+}
+
 /// `case summary` of a period (and region) as (项目, 件数) pairs.
 fn summary(t: &TestWs, period: &str, region: Option<&str>) -> Vec<(String, i64)> {
     let mut args = vec!["case", "summary", "--period", period, "--format", "csv"];
@@ -243,7 +248,7 @@ fn reports_count_the_register_by_period_and_the_key_list_carries_open_cases_over
         "2024-04-01 09:00",
         &["report", "monthly", "2024-03", "--out", out],
     ));
-    let text = super::report::pdftotext(std::path::Path::new(pdf.trim())).replace(['\n', ' '], "");
+    let text = pdf_text(&pdf);
     for expected in [
         "督办工作情况",
         "本月新立督办事项2件，办结0件，不予立案1件",
@@ -268,7 +273,7 @@ fn reports_count_the_register_by_period_and_the_key_list_carries_open_cases_over
             out,
         ],
     ));
-    let text = super::report::pdftotext(std::path::Path::new(pdf.trim())).replace(['\n', ' '], "");
+    let text = pdf_text(&pdf);
     for expected in [
         "试点工作进展情况",
         &format!("本季度，{region}作为试点单位"),
@@ -361,7 +366,7 @@ fn typical_cases_and_unit_texts(t: &TestWs, region: &str, [approved, open]: [&St
             out,
         ],
     ));
-    let text = super::report::pdftotext(std::path::Path::new(pdf.trim())).replace(['\n', ' '], "");
+    let text = pdf_text(&pdf);
     for expected in [
         "试点工作进展情况",
         "（一）工作动态",
@@ -382,7 +387,7 @@ fn typical_cases_and_unit_texts(t: &TestWs, region: &str, [approved, open]: [&St
         now,
         &["report", "pilot-summary", "pilot", "--out", out],
     ));
-    let text = super::report::pdftotext(std::path::Path::new(pdf.trim())).replace(['\n', ' '], "");
+    let text = pdf_text(&pdf);
     for expected in [
         "案例1：".to_string(),
         format!("督办事项{approved}"),
@@ -409,7 +414,7 @@ fn typical_cases_and_unit_texts(t: &TestWs, region: &str, [approved, open]: [&St
         now,
         &["report", "pilot-summary", "pilot", "--out", out],
     ));
-    let text = super::report::pdftotext(std::path::Path::new(pdf.trim())).replace(['\n', ' '], "");
+    let text = pdf_text(&pdf);
     let other = ["兖州区", "泗水县"]
         .into_iter()
         .find(|u| *u != region)
@@ -603,7 +608,7 @@ fn a_consultation_settles_its_categories_in_the_disputes_analysis() {
             out.to_str().unwrap(),
         ],
     ));
-    let text = super::report::pdftotext(std::path::Path::new(pdf.trim())).replace(['\n', ' '], "");
+    let text = pdf_text(&pdf);
     assert!(text.contains("其中1类已经会商确定牵头单位"), "{text}");
     let v = ok(&at(&t, "张明", "2024-04-01 09:00", &["case", "verify"]));
     assert!(v.contains("whole: 1 events"), "{v}");
