@@ -7,7 +7,8 @@
 -- was held: in a region when one of its topics is that region's or the city's); what stood
 -- open at the period's end is each case's state after its last event before that end, so a report of
 -- a past period says the same whenever it is made again. One row per item, in the order a
--- report prints them.
+-- report prints them; the report's sentence (src/report/mod.rs, casework) reads each count by
+-- its item_order, so a new item takes the next number and none is renumbered.
 with events as (
     select
         event_id, case_no, action, to_state, details,

@@ -204,12 +204,14 @@ pub fn mark_settled(conn: &Connection, period: &Period, disputes: &mut Frame) ->
     let (Some(cat), Some(reg)) = (disputes.col("category"), disputes.col("region_name")) else {
         bail!("会商研判 has no category or region_name column");
     };
-    let text = |v: &Value| match v {
-        Value::Text(t) => t.clone(),
-        _ => String::new(),
-    };
+    fn text(v: &Value) -> &str {
+        match v {
+            Value::Text(t) => t,
+            _ => "",
+        }
+    }
     for row in &mut disputes.rows {
-        let (category, region) = (text(&row[cat]), text(&row[reg]));
+        let (category, region) = (text(&row[cat]).to_string(), text(&row[reg]).to_string());
         // The region's own consultation before a city-wide one; the settled query lists the
         // latest per topic.
         let found = settled

@@ -117,23 +117,12 @@ impl<'a> Register<'a> {
     /// or the warehouse cannot be opened for writing.
     pub fn open(ws: &'a Workspace) -> Result<Register<'a>> {
         let staff = staff::current(&ws.config.casework)?.clone();
-        let clock = clock(ws)?;
-        let key = ChainKey::load(ws)?;
-        let reference = Reference::load(ws.reference_dir().as_deref())?;
         let conn = warehouse::open(
             &ws.warehouse_path(),
             warehouse::Access::ReadWrite,
             warehouse::LOCK_WAIT,
         )?;
-        Ok(Register {
-            ws,
-            conn,
-            key,
-            staff,
-            reference,
-            now: clock.now().timestamp(),
-            today: clock.local_now().date_naive(),
-        })
+        Self::with_connection(ws, conn, staff)
     }
 
     /// The register on a connection the caller already holds (the refresh's, whose write
