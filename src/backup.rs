@@ -159,10 +159,14 @@ fn copy_files(ws: &Workspace, staging: &Path, include_key: bool) -> Result<Vec<E
         add(&head, &inner)?;
     }
     add(&ws.root.join(CONFIG_FILE), CONFIG_FILE)?;
+    // The learned model and the units' own paragraphs are the office's too: a restore
+    // without them would give other figures and other reports.
     for folder in [
         ws.lake_path(),
         ws.loads_path(),
         ws.root.join("report-templates"),
+        ws.root.join("models"),
+        ws.path(&ws.config.paths.unit_texts),
     ]
     .into_iter()
     .chain(ws.reference_dir())

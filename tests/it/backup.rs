@@ -48,6 +48,16 @@ fn a_backup_taken_while_a_job_runs_restores_to_the_same_rows_and_figures() {
         t.root().join("inbox/12345热线工单_2024-03.csv"),
     )
     .unwrap();
+    // The office's own files beside the warehouse: a model and a unit's paragraph.
+    let own = [
+        "models/scope_field.model",
+        "unit-texts/兖州区/2024Q1/工作动态.txt",
+    ];
+    for (i, f) in own.iter().enumerate() {
+        let p = t.root().join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, format!("file {i}")).unwrap();
+    }
     let held = rexian::schedule::lock::job(&t.ws, Duration::from_secs(5)).unwrap();
     let dir = t.dir.path().join("backup");
     let child = Command::new(bin())
@@ -92,6 +102,15 @@ fn a_backup_taken_while_a_job_runs_restores_to_the_same_rows_and_figures() {
     assert!(said.contains("checked against the manifest"), "{said}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("no secret.key"));
     std::fs::copy(t.root().join("secret.key"), new.join("secret.key")).unwrap();
+    for (i, f) in own.iter().enumerate() {
+        assert_eq!(
+            std::fs::read_to_string(new.join(f)).unwrap(),
+            format!("file {i}")
+        );
+    }
+    // The stand-in is no model: it goes before the figures are compared.
+    std::fs::remove_file(new.join(own[0])).unwrap();
+    std::fs::remove_file(t.root().join(own[0])).unwrap();
     ok(&run_in(&new, &["check"]));
     assert_eq!(figures(&new), figures(t.root()));
     // The queued extract loads into the restored workspace as into the original.
