@@ -1,5 +1,5 @@
 //! Benchmark helper (issue 13): fills a workspace's 督办台账 with N cases of about E events
-//! each, signed along the chain as rexian signs them (`casework::log::append_after`, in one
+//! each, signed along the chain as rexian signs them (`casework::log::append_all`, in one
 //! transaction), so that `rexian case list`, `case show` and `case verify` can be timed on a
 //! register of an office's years. Cases cycle through the states; every tenth is past its
 //! deadline.
@@ -26,13 +26,12 @@ fn main() -> Result<()> {
     )?;
     let started = Instant::now();
     let tx = conn.transaction()?;
-    let mut head = (0, String::new());
-    // The head is carried along: asking the log for it before each of 200 000 appends would
-    // scan the growing table each time.
-    let mut append = |e: Event| -> Result<Event> {
-        let e = log::append_after(&tx, &key, &head, e)?;
-        head = (e.event_id, e.mac.clone());
-        Ok(e)
+    // Gathered first and appended at once (`log::append_all`): the register is worked out
+    // once at the end, not once per event of 200 000.
+    let mut all = Vec::new();
+    let mut append = |e: Event| -> Result<()> {
+        all.push(e);
+        Ok(())
     };
     let t0 = 1_735_689_600; // 2025-01-01 00:00 UTC
     for c in 0..cases {
@@ -91,6 +90,7 @@ fn main() -> Result<()> {
             append(event("approve", Some("待审核"), "审核通过", None, k + 1))?;
         }
     }
+    let head = log::append_all(&tx, &key, &(0, String::new()), all)?;
     tx.commit()?;
     if head.0 > 0 {
         log::write_head(&log::head_path(&ws), &head)?;

@@ -48,6 +48,18 @@ pub struct Config {
     pub schedule: ScheduleSettings,
     /// The 督办台账: who works on it, deadlines, review.
     pub casework: CaseworkSettings,
+    /// The learned classifier of scope and field.
+    pub model: ModelSettings,
+}
+
+/// The learned classifier's settings (`rexian model`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettings {
+    /// Fewer labelled appeals than this in the months trained on: it is not trained.
+    pub min_rows: usize,
+    /// The confidence at which the model decides a blank extract's scope and field.
+    pub min_confidence: f64,
 }
 
 /// The 督办台账's settings: the office's staff, the default deadline and the review rule.
@@ -396,6 +408,12 @@ impl Config {
     }
 
     fn validate(&self) -> Result<()> {
+        let c = self.model.min_confidence;
+        if !(c > 0.0 && c <= 1.0) {
+            bail!(
+                "[model] min_confidence = {c}: write a probability above 0 and at most 1, e.g. 0.9"
+            );
+        }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             bail!(
                 "time_zone = {:?} is not an IANA time zone name (for example \"Asia/Shanghai\")",

@@ -7,6 +7,7 @@
 //! * `ingest`: extracts → validated, masked rows → the warehouse, every row accounted for.
 //! * `mask`: the keyed hash and the masks that keep personal data out of everything stored.
 //! * `evaluate`: how well the masking and the grading read text, on a hand-labelled set.
+//! * `model`: the learned classifier of scope and field, trained on the warehouse's rows.
 //! * `warehouse`: the DuckDB file, its tables and reference dimensions; `migrate` brings an
 //!   older warehouse to this binary's schema version.
 //! * `lake`: the Parquet copy, partitioned by year and month.
@@ -39,6 +40,7 @@ pub mod lake;
 pub mod logging;
 pub mod mask;
 pub mod migrate;
+pub mod model;
 pub mod output;
 pub mod period;
 pub mod reference;

@@ -204,8 +204,14 @@ enum CaseAction {
         reason: Option<String>,
     },
     /// Check every event of the log against its signature: finds any edit, insertion or
-    /// deletion made behind rexian's back (exit status 1, naming each).
-    Verify,
+    /// deletion made behind rexian's back (exit status 1, naming each), and the register
+    /// (one row per case, kept from the log) against the log.
+    Verify {
+        /// Where the log is whole but the register differs from it, work the register out
+        /// again from the log.
+        #[arg(long)]
+        repair: bool,
+    },
     /// 督办工作情况 of a period: cases opened, letters, answers, reviews, closings, what stood
     /// open and overdue at its end, items pushed and feedback received (the reports' section).
     Summary {
@@ -390,11 +396,28 @@ enum LetterAction {
 /// What `rexian model` does.
 #[derive(Debug, Subcommand)]
 enum ModelAction {
-    /// Print precision, recall and F1 on the hand-labelled set, before and now.
+    /// Train the classifier of scope and field on the warehouse's appeals whose extract gives
+    /// 是否涉及行政执法 and 执法领域, keeping the last months out to measure it on; writes
+    /// models/scope_field.model (the next refresh uses it).
+    Train,
+    /// Print precision, recall and F1 on the hand-labelled set, before and now, and the
+    /// workspace's model against the rules on the months kept out of its training.
     Evaluate {
         /// Also list every labelled text where masking differs from its labels.
         #[arg(long)]
         differences: bool,
+    },
+    /// The workspace's model: its version, what it was trained on, its figures, how many
+    /// appeals it decided, and whether the warehouse has been loaded since it was trained.
+    Status,
+    /// 低置信度待复核: the blank-extract appeals of a period that the model was not confident
+    /// about (so the rules decided), with the model's class and confidence beside the rules'.
+    Review {
+        /// A month (2024-03), quarter (2024Q1), year (2024), pilot year or `pilot`.
+        #[arg(long)]
+        period: String,
+        #[command(flatten)]
+        out: OutputArgs,
     },
 }
 
@@ -806,7 +829,7 @@ fn case(ws: &Workspace, action: CaseAction) -> anyhow::Result<()> {
             return case::list(ws, state.as_deref(), &out.into_output())
         }
         CaseAction::Show { case: c, out } => return case::show(ws, &c, &out.into_output()),
-        CaseAction::Verify => return case::verify(ws, false),
+        CaseAction::Verify { repair } => return case::verify(ws, repair, false),
         CaseAction::Summary {
             period,
             region,
@@ -1202,6 +1225,24 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
             letter(&mut ws, action)?;
         }
         Command::Model {
+            action: ModelAction::Train,
+        } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::model::train(&ws)?;
+        }
+        Command::Model {
+            action: ModelAction::Status,
+        } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::model::status(&ws)?;
+        }
+        Command::Model {
+            action: ModelAction::Review { period, out },
+        } => {
+            let ws = Workspace::open(&cli.workspace)?;
+            commands::model::review(&ws, &period, &out.into_output())?;
+        }
+        Command::Model {
             action: ModelAction::Evaluate { differences },
         } => {
             // The workspace's rules when there is one, else the built-in ones.
@@ -1209,12 +1250,14 @@ fn run(cli: Cli) -> anyhow::Result<Status> {
                 Ok(ws) => commands::model::Rules {
                     whose: format!("rules of {}", ws.root.join("rexian.toml").display()),
                     reference: ws.reference_dir(),
-                    config: ws.config,
+                    config: ws.config.clone(),
+                    ws: Some(ws),
                 },
                 Err(_) => commands::model::Rules {
                     config: rexian::config::Config::default(),
                     reference: None,
                     whose: "built-in rules".to_string(),
+                    ws: None,
                 },
             };
             commands::model::evaluate(&rules, differences)?;

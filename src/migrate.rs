@@ -14,6 +14,9 @@ use duckdb::{params, Connection, OptionalExt};
 
 use crate::sql;
 
+/// The migration that made the 督办台账's register a table (006_case_register.sql).
+const CASE_REGISTER: i64 = 6;
+
 /// One migration: its number, its file name and its SQL.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
@@ -138,6 +141,12 @@ pub fn run(conn: &mut Connection, path: &Path) -> Result<Option<Migrated>> {
         )
         .with_context(|| format!("migrating the warehouse to schema version {}", m.version))?;
         record(&tx, m)?;
+    }
+    if from > 0 && from < CASE_REGISTER {
+        // The register table is derived from the log: a log kept before it is worked out
+        // into it in the same transaction.
+        crate::casework::register::rebuild(&tx)
+            .context("migrating the warehouse: building the 督办台账's register")?;
     }
     tx.commit().context("committing the migration")?;
     if let Some(b) = &backup {

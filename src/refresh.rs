@@ -165,17 +165,21 @@ pub struct Built {
     pub seconds: f64,
 }
 
-/// Writes the rules of `config`, then builds every model, in one transaction, and records
-/// the build.
+/// Writes the rules of `config` (and the version of the learned classifier whose scores
+/// decide, if any), then builds every model, in one transaction, and records the build.
 ///
 /// # Errors
 /// When a model's SQL fails: nothing of the build is kept.
-pub fn refresh(conn: &mut Connection, config: &Config) -> Result<Vec<Built>> {
+pub fn refresh(
+    conn: &mut Connection,
+    config: &Config,
+    classifier: Option<&str>,
+) -> Result<Vec<Built>> {
     let models = models()?;
     let order = build_order(&models)?;
     let tx = conn.transaction()?;
-    crate::rules::write(&tx, config)?;
-    let mut vars: BTreeMap<String, String> = crate::rules::params(config)
+    crate::rules::write(&tx, config, classifier)?;
+    let mut vars: BTreeMap<String, String> = crate::rules::params(config, classifier)
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
@@ -252,6 +256,8 @@ pub struct Rebuilt {
     pub checks: Vec<crate::check::CheckOutcome>,
     /// The 督办事项编号 of the cases opened for new 重大/屡次不改 items.
     pub opened: Vec<String>,
+    /// Whether the learned classifier took part, and what it scored.
+    pub classifier: crate::model::score::Use,
 }
 
 /// Rebuilds the reference dimensions and every model of the workspace's warehouse, then runs
@@ -270,7 +276,8 @@ pub fn rebuild(ws: &Workspace) -> Result<Rebuilt> {
     }
     let reference = crate::reference::Reference::load(ws.reference_dir().as_deref())?;
     let mut conn = crate::warehouse::open_for_writing(ws, &reference)?;
-    let built = refresh(&mut conn, &ws.config)?;
+    let classifier = crate::model::score::update(ws, &reference, &conn)?;
+    let built = refresh(&mut conn, &ws.config, classifier.version())?;
     let through: i64 = conn.query_row(
         "select coalesce(max(load_id), 0) from load_ledger",
         [],
@@ -283,6 +290,7 @@ pub fn rebuild(ws: &Workspace) -> Result<Rebuilt> {
         built,
         checks,
         opened,
+        classifier,
     })
 }
 

@@ -8,14 +8,15 @@ use duckdb::{params, Connection};
 use crate::config::Config;
 use crate::sql;
 
-/// Rewrites the `cfg_*` tables from the configuration.
+/// Rewrites the `cfg_*` tables from the configuration and the version of the learned model
+/// in use (`None`: the rules alone decide scope and field).
 ///
 /// # Errors
 /// When the warehouse cannot be written.
-pub fn write(conn: &Connection, config: &Config) -> Result<()> {
+pub fn write(conn: &Connection, config: &Config, model: Option<&str>) -> Result<()> {
     sql::run(conn, sql::WAREHOUSE_RULES, &[])?;
     let mut app = conn.appender("cfg_param")?;
-    for (k, v) in &params(config) {
+    for (k, v) in &params(config, model) {
         app.append_row(params![k, v])?;
     }
     app.flush()?;
@@ -52,15 +53,29 @@ pub fn write(conn: &Connection, config: &Config) -> Result<()> {
     Ok(())
 }
 
+/// The version stamped on every figure: the rules' fingerprint, and the learned model's
+/// version when one decided scope and field ("r0.1.0-1a2b3c4d5e+m0f1e2d3c4b5a").
+pub fn version(config: &Config, model: Option<&str>) -> String {
+    match model {
+        Some(m) => format!("{}+m{m}", config.rules_version()),
+        None => config.rules_version(),
+    }
+}
+
 /// Every scalar rule as (name, value): the rows of `cfg_param`, and the values a model
-/// names as `{{name}}` (see `refresh`).
-pub fn params(config: &Config) -> Vec<(&'static str, String)> {
+/// names as `{{name}}` (see `refresh`). `model` is the version of the learned model in use.
+pub fn params(config: &Config, model: Option<&str>) -> Vec<(&'static str, String)> {
     let ind = &config.indicators;
     let g = &config.grading;
     let a = &config.analysis;
     let s = &config.scoring;
     vec![
-        ("rules_version", config.rules_version()),
+        ("rules_version", version(config, model)),
+        ("model_version", model.unwrap_or_default().to_string()),
+        (
+            "model_min_confidence",
+            config.model.min_confidence.to_string(),
+        ),
         ("sign_limit_hours", ind.sign_limit_hours.to_string()),
         ("default_due_workdays", ind.default_due_workdays.to_string()),
         ("repeat_window_days", ind.repeat_window_days.to_string()),

@@ -91,8 +91,14 @@ pub const CASEWORK_EVENTS: Script = script!("casework/events.sql");
 pub const CASEWORK_CHAIN_HEAD: Script = script!("casework/chain_head.sql");
 /// The next number of a year's sequence of cases.
 pub const CASEWORK_NEXT_CASE_NO: Script = script!("casework/next_case_no.sql");
-/// The 督办台账: one row per case, read from its log.
+/// The 督办台账: one row per case, read from case_register.
 pub const CASEWORK_REGISTER: Script = script!("casework/register.sql");
+/// The register worked out from the log, one row per case (or one case).
+pub const CASEWORK_REGISTER_ROWS: Script = script!("casework/register_rows.sql");
+/// The register as case_register keeps it.
+pub const CASEWORK_REGISTER_STORED: Script = script!("casework/register_stored.sql");
+/// Takes the register's row of a case (or every row) away before it is worked out again.
+pub const CASEWORK_REGISTER_FORGET: Script = script!("casework/register_forget.sql");
 /// The state a case is in.
 pub const CASEWORK_CASE_STATE: Script = script!("casework/case_state.sql");
 /// The next number of a year's sequence of letters of one kind.
@@ -137,6 +143,28 @@ pub const CASEWORK_DISPUTE_TICKETS: Script = script!("casework/dispute_tickets.s
 pub const CASEWORK_WIDESPREAD_TICKETS: Script = script!("casework/widespread_tickets.sql");
 /// The events of one case.
 pub const CASEWORK_HISTORY: Script = script!("casework/history.sql");
+
+/// The labelled appeals (scope and field given), by month: the classifier's training data.
+pub const MODEL_LABELLED_MONTHS: Script = script!("model/labelled_months.sql");
+/// A sample of the labelled appeals with their class.
+pub const MODEL_TRAINING_ROWS: Script = script!("model/training_rows.sql");
+/// The files the warehouse was loaded from, for a model's record of its training data.
+pub const MODEL_LEDGER_DIGEST: Script = script!("model/ledger_digest.sql");
+
+/// The appeals the model has yet to score.
+pub const MODEL_PENDING: Script = script!("model/pending.sql");
+/// The newest load a model has scored.
+pub const MODEL_SCORED_THROUGH: Script = script!("model/scored_through.sql");
+/// The scores that go before a model scores the new loads.
+pub const MODEL_FORGET_SCORES: Script = script!("model/forget_scores.sql");
+/// 低置信度待复核: the blank appeals the model was not confident about.
+pub const MODEL_REVIEW: Script = script!("model/review.sql");
+
+/// Whether the figures use a model, and what it decided.
+pub const MODEL_IN_USE: Script = script!("model/in_use.sql");
+
+/// The learned classifier in a period's figures.
+pub const REPORT_MODEL_DECIDED: Script = script!("report/model_decided.sql");
 
 /// What a push of a period (and county) sends: the new and changed items.
 pub const EXCHANGE_CANDIDATES: Script = script!("exchange/candidates.sql");

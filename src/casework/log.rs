@@ -111,7 +111,7 @@ pub fn append(conn: &Connection, key: &ChainKey, e: Event) -> Result<Event> {
 
 /// Appends an event after the event `after` (its number and MAC; `(0, "")` for the first),
 /// which must be the log's head: for a caller that appends many in one transaction and so
-/// knows it.
+/// knows it. The register's row of the event's case is worked out again with it.
 ///
 /// # Errors
 /// When the log cannot be written (an event of that number already there among them).
@@ -119,8 +119,38 @@ pub fn append_after(
     conn: &Connection,
     key: &ChainKey,
     after: &(i64, String),
-    mut e: Event,
+    e: Event,
 ) -> Result<Event> {
+    let e = insert(conn, key, after, e)?;
+    if !e.case_no.is_empty() {
+        super::register::refresh_case(conn, &e.case_no)?;
+    }
+    Ok(e)
+}
+
+/// Appends many events after the event `after` (the log's head), in order, and then works
+/// out the register once for all of them: for filling a log of an office's years at once.
+/// Returns the new head.
+///
+/// # Errors
+/// When the log cannot be written.
+pub fn append_all(
+    conn: &Connection,
+    key: &ChainKey,
+    after: &(i64, String),
+    events: impl IntoIterator<Item = Event>,
+) -> Result<(i64, String)> {
+    let mut head = after.clone();
+    for e in events {
+        let e = insert(conn, key, &head, e)?;
+        head = (e.event_id, e.mac);
+    }
+    super::register::rebuild(conn)?;
+    Ok(head)
+}
+
+/// Writes one event after `after`, numbered and signed, leaving the register to the caller.
+fn insert(conn: &Connection, key: &ChainKey, after: &(i64, String), mut e: Event) -> Result<Event> {
     let (last, prev) = after;
     e.event_id = last + 1;
     e.mac = key.mac(prev, &e);

@@ -9,6 +9,7 @@ pub mod consult;
 pub mod exchange;
 pub mod letters;
 pub mod log;
+pub mod register;
 pub mod staff;
 pub mod state;
 pub mod typical;
@@ -734,6 +735,7 @@ pub fn list(
             State::ALL.map(State::word).join("、")
         );
     }
+    register::ensure_readable(conn)?;
     analysis::query(
         conn,
         "督办台账",
@@ -770,6 +772,7 @@ impl Reminder {
     ) -> Result<Self> {
         let reference = Reference::load(ws.reference_dir().as_deref())?;
         let due_by = reference.add_workdays(today, ws.config.casework.remind_workdays);
+        register::ensure_readable(conn)?;
         let cases = analysis::query(
             conn,
             "临期超期督办事项",

@@ -205,11 +205,13 @@ pub fn show(ws: &Workspace, case: &str, out: &Output) -> Result<()> {
 }
 
 /// `rexian case verify`: checks every event of the log against its MAC and the recorded
-/// head. Exit status 1, naming each problem, when anything was changed behind rexian's back.
+/// head, and the register against the log. Exit status 1, naming each problem, when anything
+/// was changed behind rexian's back; with `repair`, a register that differs from a whole log
+/// is worked out again from it.
 ///
 /// # Errors
 /// When the log was tampered with, or cannot be read.
-pub fn verify(ws: &Workspace, quiet: bool) -> Result<()> {
+pub fn verify(ws: &Workspace, repair: bool, quiet: bool) -> Result<()> {
     let Some(conn) = open(ws)? else {
         if !quiet {
             println!("the 督办台账's log is empty");
@@ -225,16 +227,49 @@ pub fn verify(ws: &Workspace, quiet: bool) -> Result<()> {
         v.problems.extend(problems);
         batches = Some(checked).filter(|b| b.pushes + b.imports > 0);
     }
+    casework::register::ensure_readable(&conn)?;
+    let register = casework::register::differences(&conn)?;
     if !v.problems.is_empty() {
         bail!(
             "the 督办台账's log was changed behind rexian's back ({} of {} events checked):\n  {}\n\
              Restore the warehouse from a backup (`rexian backup restore`) taken before the change.",
             v.problems.len(),
             v.events,
-            v.problems.join("\n  ")
+            v.problems.iter().chain(&register).cloned().collect::<Vec<_>>().join("\n  ")
+        );
+    }
+    if !register.is_empty() {
+        if !repair {
+            bail!(
+                "the 督办台账's log is whole ({} events), but its register (the table of one row \
+                 per case kept from it) was changed behind rexian's back:\n  {}\n\
+                 Work it out again from the log with `rexian case verify --repair`.",
+                v.events,
+                register.join("\n  ")
+            );
+        }
+        drop(conn);
+        let mut writable = warehouse::open(
+            &ws.warehouse_path(),
+            warehouse::Access::ReadWrite,
+            warehouse::LOCK_WAIT,
+        )?;
+        let tx = writable.transaction()?;
+        let cases = casework::register::rebuild(&tx)?;
+        tx.commit()?;
+        tracing::warn!(
+            differences = register.len(),
+            cases,
+            "the 督办台账's register differed from its whole log and was worked out again"
+        );
+        eprintln!(
+            "the register differed from the log in {} place(s); it was worked out again from \
+             the log: {cases} cases",
+            register.len()
         );
     }
     if !quiet {
+        println!("the register (one row per case) agrees with the log");
         match &v.head {
             Some((id, mac)) => println!(
                 "the 督办台账's log is whole: {} events, head {id} {}",

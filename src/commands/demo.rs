@@ -134,6 +134,10 @@ pub fn run(dir: &Path, per_month: u32, seed: u64) -> Result<Status> {
         ws.root.display()
     );
     println!(
+        "  Classifier:   rexian --workspace {} model train   (then refresh: it decides blank extracts)",
+        ws.root.display()
+    );
+    println!(
         "  Scheduler:    rexian --workspace {} serve   (drop new extracts into {})",
         ws.root.display(),
         ws.path(&ws.config.paths.inbox).display()

@@ -1,19 +1,29 @@
-//! `rexian model evaluate`: how well the text rules do on the hand-labelled appeals
-//! (`data/eval/labelled_appeals.csv`): the names and plates that masking finds, the 重大 that
+//! `rexian model`: the learned classifier of scope and field (`train`, `status`, `review`),
+//! and `evaluate`: how well rexian reads text on the hand-labelled appeals
+//! (`data/eval/labelled_appeals.csv`) — the names and plates that masking finds, the 重大 that
 //! grading finds, and the scope and field inferred for a blank extract, each before (the
-//! rules rexian had first) and now.
+//! rules rexian had first) and now — and the workspace's model against the rules on the
+//! months kept out of its training.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::config::Config;
+use anyhow::bail;
+
+use super::analyse::Output;
+use crate::config::{Config, Workspace};
 use crate::evaluate::{self, grading, masking, Score};
 use crate::mask::names::Finders;
+use crate::model;
+use crate::reference::Reference;
+use crate::warehouse;
 
 /// Where the rules come from: a workspace's `rexian.toml` and reference folder, or the
-/// built-in ones.
+/// built-in ones; and the workspace, for its model.
 pub struct Rules {
+    /// The workspace, when run in one.
+    pub ws: Option<Workspace>,
     /// The grading and indicator rules.
     pub config: Config,
     /// The reference data folder (`None`: the built-in data).
@@ -34,6 +44,203 @@ pub fn evaluate(rules: &Rules, differences: bool) -> Result<()> {
     grading_figures(&set, rules, differences)?;
     println!();
     scope_figures(&set, rules)
+}
+
+/// `rexian model train`: trains the classifier on the warehouse's labelled appeals, prints its
+/// figures on the months kept out, and writes it into the workspace.
+///
+/// # Errors
+/// When there are too few labelled rows (the rules keep deciding), or the warehouse cannot
+/// be read or the model written.
+pub fn train(ws: &Workspace) -> Result<()> {
+    let reference = Reference::load(ws.reference_dir().as_deref())?;
+    let conn = warehouse::open(
+        &ws.warehouse_path(),
+        warehouse::Access::ReadOnly,
+        warehouse::LOCK_WAIT,
+    )?;
+    let started = std::time::Instant::now();
+    let mut m = model::train::train(
+        &conn,
+        &reference,
+        &model::train::Settings {
+            min_rows: ws.config.model.min_rows,
+            min_confidence: ws.config.model.min_confidence,
+        },
+    )?;
+    drop(conn);
+    let path = model::path(ws);
+    let version = m.save(&path)?;
+    let t = &m.header.training;
+    println!(
+        "trained the classifier of scope and field on {} appeals of {} (one in {} of the {} \
+         labelled), in {:.1} s; measured on {} appeals of {}, which it did not see:",
+        t.trained_rows,
+        month_span(&t.months),
+        t.sample_one_in,
+        t.labelled_rows,
+        started.elapsed().as_secs_f64(),
+        t.held_out_rows,
+        month_span(&t.held_out)
+    );
+    print_training(t);
+    if t.unknown_field_rows > 0 {
+        println!(
+            "{} labelled appeal(s) name a 执法领域 the reference data no longer has (it changed \
+             since they were loaded) and were left out.",
+            t.unknown_field_rows
+        );
+    }
+    println!(
+        "wrote {} (version {version}); the next `rexian refresh` uses it where the extract \
+         leaves scope and field blank and its confidence is at least {}",
+        path.display(),
+        ws.config.model.min_confidence
+    );
+    Ok(())
+}
+
+/// "2022-11..2024-08".
+fn month_span(months: &[String]) -> String {
+    model::train::month_range(&months.iter().collect::<Vec<_>>())
+}
+
+/// The figures a model was trained with, as tables.
+fn print_training(t: &model::Training) {
+    let mut table = crate::output::table([
+        "类别 class",
+        "标注 labelled",
+        "判定 predicted",
+        "正确 correct",
+        "精确率 precision",
+        "召回率 recall",
+        "F1",
+    ]);
+    for c in std::iter::once(&t.scope).chain(&t.classes) {
+        if c.labelled == 0 && c.predicted == 0 {
+            continue;
+        }
+        table.add_row([
+            c.name.clone(),
+            c.labelled.to_string(),
+            c.predicted.to_string(),
+            c.correct.to_string(),
+            percent(c.precision()),
+            percent(c.recall()),
+            format!("{:.3}", c.f1()),
+        ]);
+    }
+    println!("{table}");
+    let right: usize = t.classes.iter().map(|c| c.correct).sum();
+    println!(
+        "Class right (scope and field) for {right} of {} ({}). At confidence {} it decides {} of \
+         them, {} of those right; the rules decide the rest.",
+        t.held_out_rows,
+        percent(evaluate::share(right, t.held_out_rows)),
+        t.min_confidence,
+        percent(t.coverage),
+        percent(t.accuracy_confident)
+    );
+}
+
+/// `rexian model status`: the workspace's model, what it was trained on and what it decides.
+///
+/// # Errors
+/// When the model is there but cannot be used (the message says why and to retrain), or the
+/// warehouse cannot be read.
+pub fn status(ws: &Workspace) -> Result<()> {
+    let Some(m) = model::load(ws)? else {
+        println!(
+            "no model: {} does not exist, and the rules decide scope and field where the \
+             extract leaves them blank. `rexian model train` trains one on the warehouse's \
+             labelled appeals",
+            model::path(ws).display()
+        );
+        return Ok(());
+    };
+    let t = &m.header.training;
+    println!(
+        "model {} (version {}), trained by rexian {} on {} appeals of {}, measured on {} of {}",
+        model::path(ws).display(),
+        m.version,
+        t.rexian,
+        t.trained_rows,
+        month_span(&t.months),
+        t.held_out_rows,
+        month_span(&t.held_out)
+    );
+    print_training(t);
+    let conn = warehouse::open(
+        &ws.warehouse_path(),
+        warehouse::Access::ReadOnly,
+        warehouse::LOCK_WAIT,
+    )?;
+    if model::train::ledger_sha256(&conn)? == t.ledger_sha256 {
+        println!("The warehouse holds the loads it was trained on, and no other.");
+    } else {
+        println!(
+            "The warehouse has been loaded since it was trained: `rexian model train` again to \
+             learn from the new appeals (and from labels the office corrected)."
+        );
+    }
+    if warehouse::has_relation(&conn, "fct_enforcement_appeals")? {
+        let (used, decided, unsure): (String, i64, i64) = conn.query_row(
+            crate::sql::MODEL_IN_USE.text,
+            duckdb::params![m.version, ws.config.model.min_confidence],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if used == m.version {
+            println!(
+                "In the last refresh it decided {decided} enforcement-related appeal(s); {unsure} \
+                 blank-extract appeal(s) it scored below {} were left to the rules \
+                 (`rexian model review --period P` lists them: 低置信度待复核).",
+                ws.config.model.min_confidence
+            );
+        } else {
+            println!("The figures do not use it yet: run `rexian refresh`.");
+        }
+    }
+    Ok(())
+}
+
+/// `rexian model review`: 低置信度待复核 of a period.
+///
+/// # Errors
+/// When there is no usable model, the period is unknown, or the output cannot be written.
+pub fn review(ws: &Workspace, period: &str, out: &Output) -> Result<()> {
+    let Some(m) = model::load(ws)? else {
+        bail!(
+            "no model in this workspace ({}): the rules decide every blank extract. Train one \
+             with `rexian model train`",
+            model::path(ws).display()
+        );
+    };
+    let conn = warehouse::open(
+        &ws.warehouse_path(),
+        warehouse::Access::ReadOnly,
+        warehouse::LOCK_WAIT,
+    )?;
+    let period = crate::period::Period::resolve(&conn, &ws.config, period)?;
+    let frame = crate::analysis::query(
+        &conn,
+        &format!("{} 低置信度待复核", period.label),
+        crate::sql::MODEL_REVIEW.text,
+        &[
+            &m.version,
+            &ws.config.model.min_confidence,
+            &period.start.to_string(),
+            &period.end.to_string(),
+        ],
+    )?
+    .labelled()?;
+    if frame.rows.is_empty() && out.path.is_none() {
+        eprintln!(
+            "{}: the model {} scored every blank-extract appeal at {} or above (or scored none: \
+             run `rexian refresh` after training)",
+            period.label, m.version, ws.config.model.min_confidence
+        );
+    }
+    out.write(&[frame])
 }
 
 fn masking_figures(set: &[evaluate::Labelled], differences: bool) -> Result<()> {
@@ -156,32 +363,102 @@ fn grading_figures(set: &[evaluate::Labelled], rules: &Rules, differences: bool)
 }
 
 fn scope_figures(set: &[evaluate::Labelled], rules: &Rules) -> Result<()> {
+    let model = match rules.ws.as_ref().map(model::load).transpose() {
+        Ok(m) => m.flatten(),
+        Err(e) => {
+            println!("The workspace's model cannot be used: {e:#}");
+            None
+        }
+    };
     println!(
-        "是否涉及行政执法 and 执法领域 inferred by the rules (承办单位, then field keywords) for \
-         an extract that leaves them blank; there is no learned model yet"
+        "是否涉及行政执法 and 执法领域 for an extract that leaves them blank: the rules (承办单位, \
+         then field keywords){}",
+        match &model {
+            Some(m) => format!(
+                ", the workspace's model {} alone, and both as the refresh uses them (the model \
+                 where its confidence is at least {}, else the rules)",
+                m.version,
+                rules.config.model.min_confidence
+            ),
+            None => "; this workspace has no learned model (`rexian model train`)".into(),
+        }
     );
-    let s = grading::scope(set, &rules.config, rules.reference.as_deref())?;
+    let rows: Vec<grading::ScopeRow> = set.iter().map(grading::ScopeRow::of).collect();
+    println!(
+        "On the {} hand-labelled texts (their content alone):",
+        rows.len()
+    );
+    compare_scope(&rows, rules, model.as_ref())?;
+    if let (Some(m), Some(ws)) = (&model, &rules.ws) {
+        let conn = warehouse::open(
+            &ws.warehouse_path(),
+            warehouse::Access::ReadOnly,
+            warehouse::LOCK_WAIT,
+        )?;
+        let held_out = model::train::held_out(&conn, m)?;
+        drop(conn);
+        println!();
+        println!(
+            "On {} appeals of {}, the months kept out of the model's training (category, title, \
+             content and 承办单位, their labels taken away):",
+            held_out.len(),
+            month_span(&m.header.training.held_out)
+        );
+        compare_scope(&held_out, rules, Some(m))?;
+    }
+    Ok(())
+}
+
+/// Prints the rules', the model's and both's figures on the same rows, and the confusion
+/// matrix of what the refresh would decide.
+fn compare_scope(
+    rows: &[grading::ScopeRow],
+    rules: &Rules,
+    model: Option<&model::Model>,
+) -> Result<()> {
+    let by_rules = grading::rules_scope(rows, &rules.config, rules.reference.as_deref())?;
+    let gold = || rows.iter().map(grading::ScopeRow::gold);
+    let mut reports = vec![(
+        "规则 rules",
+        grading::ScopeReport::of(gold().zip(by_rules.iter().cloned())),
+    )];
+    if let Some(m) = model {
+        let alone = model::scope(m, rows, None, &by_rules);
+        let both = model::scope(m, rows, Some(rules.config.model.min_confidence), &by_rules);
+        reports.push(("模型 model", grading::ScopeReport::of(gold().zip(alone))));
+        reports.push(("模型+规则 both", grading::ScopeReport::of(gold().zip(both))));
+    }
     let mut table = score_table("推断 inferred");
-    add_score(
-        &mut table,
-        ["涉及行政执法 enforcement", "规则 rules", "合计 all"],
-        &s.enforcement,
-    );
-    for code in s.codes() {
+    for (who, s) in &reports {
         add_score(
             &mut table,
-            [&format!("领域 field {code}"), "规则 rules", "合计 all"],
-            &s.field(&code),
+            ["涉及行政执法 enforcement", who, "合计 all"],
+            &s.enforcement,
         );
     }
+    let codes = reports.last().map(|(_, s)| s.codes()).unwrap_or_default();
+    for code in &codes {
+        for (who, s) in &reports {
+            add_score(
+                &mut table,
+                [&format!("领域 field {code}"), who, "合计 all"],
+                &s.field(code),
+            );
+        }
+    }
     println!("{table}");
-    let (right, total) = s.accuracy();
-    println!(
-        "Field right (非执法 counted as a field) for {right} of {total} texts ({}).",
-        percent(evaluate::share(right, total))
-    );
+    for (who, s) in &reports {
+        let (right, total) = s.accuracy();
+        println!(
+            "{who}: field right (非执法 counted as a field) for {right} of {total} ({}).",
+            percent(evaluate::share(right, total))
+        );
+    }
+    let Some((who, s)) = reports.last() else {
+        return Ok(());
+    };
     let codes = s.codes();
-    let mut header = vec!["标注＼推断 labelled＼inferred".to_string()];
+    let mut header = vec![format!("标注＼{who}")];
     header.extend(codes.iter().cloned());
     let mut m = crate::output::table(header);
     for gold in &codes {

@@ -15,6 +15,7 @@ pub fn run(ws: &Workspace) -> Result<Status> {
         built,
         checks: outcomes,
         opened,
+        classifier,
     } = refresh::rebuild(ws)?;
     let mut table = crate::output::table(["model", "layer", "kept as", "rows", "seconds"]);
     for b in &built {
@@ -27,6 +28,9 @@ pub fn run(ws: &Workspace) -> Result<Status> {
         ]);
     }
     println!("{table}");
+    if let Some(said) = classifier.describe() {
+        println!("{said}");
+    }
     if !opened.is_empty() {
         println!(
             "opened {} case(s) by [casework] auto_open: {} (see `rexian case list`)",

@@ -110,7 +110,8 @@ pub fn keywords_only(config: &Config) -> Config {
 /// When the scratch workspace cannot be made, loaded or refreshed.
 pub fn major(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Result<MajorReport> {
     let scratch = Scratch::new("major", config, reference)?;
-    scratch.load(set, true)?;
+    let rows: Vec<ScopeRow> = set.iter().map(ScopeRow::of).collect();
+    scratch.load(&rows, true)?;
     let found: BTreeMap<u32, (Option<String>, Option<String>)> = scratch.query(
         "select ticket_id, major_keyword, major_sentence from fct_enforcement_appeals",
         |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))),
@@ -140,6 +141,69 @@ pub fn major(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Res
     })
 }
 
+/// One appeal of a blank extract whose scope and field are known: a hand-labelled text, or
+/// an appeal of the months a model was not trained on.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeRow {
+    /// Its number (the scratch extract's ticket is `E{id}`).
+    pub id: u32,
+    /// Its category, title, content and 承办单位.
+    pub appeal: crate::model::features::Appeal,
+    /// Labelled enforcement-related.
+    pub enforcement: bool,
+    /// The labelled field's code (empty when not enforcement-related).
+    pub field: String,
+}
+
+impl ScopeRow {
+    /// A hand-labelled text: its content alone.
+    pub fn of(l: &Labelled) -> ScopeRow {
+        ScopeRow {
+            id: l.id,
+            appeal: crate::model::features::Appeal {
+                content: l.text.clone(),
+                ..Default::default()
+            },
+            enforcement: l.enforcement,
+            field: l.field.clone(),
+        }
+    }
+
+    /// Its label as the confusion matrix writes it: a field code, or 非执法.
+    pub fn gold(&self) -> String {
+        if self.enforcement {
+            self.field.clone()
+        } else {
+            NOT_ENFORCEMENT.to_string()
+        }
+    }
+}
+
+impl ScopeReport {
+    /// The figures of `(label, inferred)` pairs: the label a field code or 非执法, the
+    /// inference a field code and what decided it, or none for not enforcement-related.
+    pub fn of(pairs: impl IntoIterator<Item = (String, Option<(String, String)>)>) -> ScopeReport {
+        let mut enforcement = Score::default();
+        let mut confusion = BTreeMap::new();
+        let mut sources = BTreeMap::new();
+        for (gold, inferred) in pairs {
+            enforcement.add_row(gold != NOT_ENFORCEMENT, inferred.is_some());
+            let got = inferred
+                .as_ref()
+                .map_or(NOT_ENFORCEMENT.to_string(), |(f, _)| f.clone());
+            *confusion.entry((gold, got)).or_insert(0) += 1;
+            if let Some((_, source)) = inferred {
+                *sources.entry(source).or_insert(0) += 1;
+            }
+        }
+        ScopeReport {
+            enforcement,
+            confusion,
+            sources,
+        }
+    }
+}
+
 /// Infers the labelled rows' scope and field under `config`'s rules and the reference data in
 /// `reference` (its departments and field keywords; the built-in data when `None`), from an
 /// extract that leaves both blank.
@@ -147,34 +211,31 @@ pub fn major(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Res
 /// # Errors
 /// When the scratch workspace cannot be made, loaded or refreshed.
 pub fn scope(set: &[Labelled], config: &Config, reference: Option<&Path>) -> Result<ScopeReport> {
+    let rows: Vec<ScopeRow> = set.iter().map(ScopeRow::of).collect();
+    let inferred = rules_scope(&rows, config, reference)?;
+    Ok(ScopeReport::of(
+        rows.iter().map(ScopeRow::gold).zip(inferred),
+    ))
+}
+
+/// What the rules make of each row (field code and the rule that decided, or none for not
+/// enforcement-related), in the order of `rows`, through a load and refresh of a blank
+/// extract in a scratch workspace (no learned model there: the rules alone).
+///
+/// # Errors
+/// When the scratch workspace cannot be made, loaded or refreshed.
+pub fn rules_scope(
+    rows: &[ScopeRow],
+    config: &Config,
+    reference: Option<&Path>,
+) -> Result<Vec<Option<(String, String)>>> {
     let scratch = Scratch::new("scope", config, reference)?;
-    scratch.load(set, false)?;
+    scratch.load(rows, false)?;
     let found: BTreeMap<u32, (String, String)> = scratch
         .query(crate::sql::EVALUATE_SCOPE.text, |r| {
             Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
         })?;
-    let mut enforcement = Score::default();
-    let mut confusion = BTreeMap::new();
-    let mut sources = BTreeMap::new();
-    for row in set {
-        let inferred = found.get(&row.id);
-        enforcement.add_row(row.enforcement, inferred.is_some());
-        let gold = if row.enforcement {
-            row.field.clone()
-        } else {
-            NOT_ENFORCEMENT.to_string()
-        };
-        let got = inferred.map_or(NOT_ENFORCEMENT.to_string(), |(f, _)| f.clone());
-        *confusion.entry((gold, got)).or_insert(0) += 1;
-        if let Some((_, source)) = inferred {
-            *sources.entry(source.clone()).or_insert(0) += 1;
-        }
-    }
-    Ok(ScopeReport {
-        enforcement,
-        confusion,
-        sources,
-    })
+    Ok(rows.iter().map(|r| found.get(&r.id).cloned()).collect())
 }
 
 /// A workspace in the system's temporary folder, removed when dropped.
@@ -203,10 +264,10 @@ impl Scratch {
         Ok(Scratch { dir, ws })
     }
 
-    /// Writes the labelled texts as an extract (one month, one region) and loads it.
-    fn load(&self, set: &[Labelled], mark_enforcement: bool) -> Result<()> {
+    /// Writes the rows as an extract (one month, one region) and loads it.
+    fn load(&self, rows: &[ScopeRow], mark_enforcement: bool) -> Result<()> {
         let file = self.dir.join("labelled_2024-03.csv");
-        write_extract(&file, set, mark_enforcement)?;
+        write_extract(&file, rows, mark_enforcement)?;
         let opts = Options {
             encoding: EncodingChoice::Auto,
             as_of: None,
@@ -255,20 +316,32 @@ impl Drop for Scratch {
     }
 }
 
-fn write_extract(path: &Path, set: &[Labelled], mark_enforcement: bool) -> Result<()> {
+fn write_extract(path: &Path, rows: &[ScopeRow], mark_enforcement: bool) -> Result<()> {
     let mut w =
         csv::Writer::from_path(path).with_context(|| format!("writing {}", path.display()))?;
-    let mut header = vec!["工单编号", "受理时间", "所属区县", "诉求内容", "办理状态"];
+    let mut header = vec![
+        "工单编号",
+        "受理时间",
+        "所属区县",
+        "诉求分类",
+        "诉求标题",
+        "诉求内容",
+        "承办单位",
+        "办理状态",
+    ];
     if mark_enforcement {
         header.push("是否涉及行政执法");
     }
     w.write_record(&header)?;
-    for row in set {
+    for row in rows {
         let mut record = vec![
             format!("E{}", row.id),
             "2024-03-05 09:00:00".to_string(),
             "任城区".to_string(),
-            row.text.clone(),
+            row.appeal.category.clone(),
+            row.appeal.title.clone(),
+            row.appeal.content.clone(),
+            row.appeal.department.clone(),
             "办理中".to_string(),
         ];
         if mark_enforcement {

@@ -143,12 +143,7 @@ impl Score {
 
     /// The harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
-        let (p, r) = (self.precision(), self.recall());
-        if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        }
+        f1(self.precision(), self.recall())
     }
 
     /// Counts one row whose label and finding are yes or no (重大, enforcement-related).
@@ -168,6 +163,15 @@ impl Score {
             .iter()
             .filter(|f| gold.iter().any(|g| f.start < g.end && g.start < f.end))
             .count();
+    }
+}
+
+/// The harmonic mean of a precision and a recall (0 when both are 0).
+pub fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
     }
 }
 

@@ -298,6 +298,61 @@ pub struct Charts {
     pub pilot: Option<Figure>,
 }
 
+/// The sentence above 分级分类 where the learned classifier decided some of the period's
+/// appeals (none otherwise: a workspace without a model gets the reports it had), with the
+/// model's figures on the months kept out of its training when its file is the one the
+/// figures used.
+fn model_note(
+    conn: &Connection,
+    ws: &Workspace,
+    kind: Kind,
+    period: &Period,
+    region: &str,
+) -> Result<Option<String>> {
+    if !crate::warehouse::has_relation(conn, "model_scores")? {
+        return Ok(None);
+    }
+    let (version, appeals, decided): (String, i64, i64) = conn.query_row(
+        crate::sql::REPORT_MODEL_DECIDED.text,
+        duckdb::params![period.start.to_string(), period.end.to_string(), region],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if version.is_empty() || decided == 0 {
+        return Ok(None);
+    }
+    // The file may have been retrained or damaged since the figures were built: its
+    // figures are printed only when it is the model the figures used.
+    let model = crate::model::load(ws)
+        .ok()
+        .flatten()
+        .filter(|m| m.version == version);
+    let mut context = serde_json::json!({
+        "this": kind.words().this,
+        "appeals": appeals,
+        "decided": decided,
+        "version": version,
+        "min_confidence": ws.config.model.min_confidence,
+        "figures": model.is_some(),
+    });
+    if let Some(m) = model {
+        let t = &m.header.training;
+        let right: usize = t.classes.iter().map(|c| c.correct).sum();
+        let held_out = match (t.held_out.first(), t.held_out.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a}至{b}"),
+            (Some(a), _) => a.clone(),
+            _ => String::new(),
+        };
+        context["held_out"] = held_out.into();
+        context["scope_f1"] = format!("{:.3}", t.scope.f1()).into();
+        context["field_right"] = format!(
+            "{:.1}%",
+            100.0 * crate::evaluate::share(right, t.held_out_rows)
+        )
+        .into();
+    }
+    Ok(Some(prose::render(ws, "model_note", context)?))
+}
+
 /// Everything the period template prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodData {
@@ -346,6 +401,9 @@ pub struct PeriodData {
     pub rank_order: String,
     /// Grading counts.
     pub grades: Table,
+    /// The sentence above them where the learned classifier decided some of the period's
+    /// appeals.
+    pub grades_note: Option<String>,
     /// Hot categories.
     pub hot: Table,
     /// Hot keywords.
@@ -518,6 +576,7 @@ pub fn period_data(
         )?,
         departments: units.departments,
         grades: Table::from_frame(&analysis::grade_counts(conn, period, region)?, &[]),
+        grades_note: model_note(conn, ws, kind, period, region)?,
         hot: Table::from_frame(&hot[0], &["rank", "category", "appeals", "share", "growth"]),
         keywords: Table::from_frame(&hot[1], &[]),
         warnings: Table::from_frame(

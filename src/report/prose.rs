@@ -12,6 +12,10 @@ use crate::config::Workspace;
 /// The built-in templates: (name, text).
 const BUILT_IN: &[(&str, &str)] = &[
     (
+        "model_note",
+        include_str!("../../report-templates/prose/model_note.j2"),
+    ),
+    (
         "overview",
         include_str!("../../report-templates/prose/overview.j2"),
     ),

@@ -151,8 +151,10 @@ pub fn execute(ws: &Workspace, job: Job, period: &str, stop: &AtomicBool) -> Res
                 built,
                 checks,
                 opened,
+                classifier,
             } = crate::refresh::rebuild(ws)?;
             let mut outputs = vec![format!("{} models built", built.len())];
+            outputs.extend(classifier.describe());
             if !opened.is_empty() {
                 outputs.push(format!(
                     "{} case(s) opened by auto_open: {}",

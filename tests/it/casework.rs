@@ -410,6 +410,43 @@ fn a_log_changed_behind_rexians_back_is_found_by_verify() {
     restore();
     ok(&case(&t, None, &["verify"]));
 
+    // The register (the table `case list` reads) edited and a case taken out of it: the log
+    // is whole, so verify names each difference and --repair works it out again from the log.
+    assert_eq!(field(&t, &no, "状态"), "待审核");
+    ok(&t.run(&[
+        "sql",
+        "--write",
+        "-c",
+        "update case_register set case_state = '已办结', events = 9",
+    ]));
+    assert_eq!(field(&t, &no, "状态"), "已办结");
+    let e = refused(&case(&t, None, &["verify"]));
+    assert!(
+        e.contains("log is whole (3 events)")
+            && e.contains(&format!(
+                "the register's row of case {no} says case_state 已办结 where its log says 待审核"
+            ))
+            && e.contains("says events 9 where its log says 3")
+            && e.contains("case verify --repair"),
+        "{e}"
+    );
+    ok(&t.run(&["sql", "--write", "-c", "delete from case_register"]));
+    let e = refused(&case(&t, None, &["verify"]));
+    assert!(
+        e.contains(&format!("the register lacks case {no}, which its log has")),
+        "{e}"
+    );
+    let repaired = case(&t, None, &["verify", "--repair"]);
+    assert!(
+        String::from_utf8_lossy(&repaired.stderr)
+            .contains("worked out again from the log: 1 cases"),
+        "{}",
+        String::from_utf8_lossy(&repaired.stderr)
+    );
+    ok(&repaired);
+    assert_eq!(field(&t, &no, "状态"), "待审核");
+    ok(&case(&t, None, &["verify"]));
+
     // A backup carries the log's head with it: the restored workspace verifies.
     let backup = t.dir.path().join("backup");
     ok(&t.run(&["backup", backup.to_str().unwrap(), "--include-key"]));
@@ -425,6 +462,80 @@ fn a_log_changed_behind_rexians_back_is_found_by_verify() {
     std::fs::write(t.root().join("secret.key"), "abcd".repeat(16)).unwrap();
     let e = refused(&case(&t, None, &["verify"]));
     assert!(e.contains("event 1"), "{e}");
+}
+
+#[test]
+fn a_log_kept_before_the_register_table_is_read_and_then_migrated_into_it() {
+    let t = office();
+    let tickets: Vec<String> = {
+        let db = t.db();
+        let mut s = db
+            .prepare("select distinct ticket_id from mart_graded_appeals order by 1 limit 2")
+            .unwrap();
+        let rows = s.query_map([], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let mut cases = Vec::new();
+    for ticket in &tickets {
+        cases.push(
+            ok(&case(&t, Some("张明"), &["open", ticket]))
+                .trim()
+                .to_string(),
+        );
+    }
+    ok(&case(
+        &t,
+        Some("王强"),
+        &[
+            "assign",
+            &cases[1],
+            "--staff",
+            "张明",
+            "--form",
+            "随同执法",
+            "--workdays",
+            "3",
+        ],
+    ));
+    let register = ok(&case(&t, Some("张明"), &["list", "--format", "csv"]));
+    assert_eq!(register.lines().count(), 3, "{register}");
+
+    // The warehouse as the rexian before the register table left it: schema version 5.
+    t.db_rw()
+        .execute_batch(
+            "drop table case_register; drop table model_scores; \
+             delete from schema_migrations where version >= 6; checkpoint;",
+        )
+        .unwrap();
+    assert_eq!(rexian::migrate::version(&t.db()).unwrap(), 5);
+    // Read-only commands work it out from the log, and change nothing.
+    assert_eq!(
+        ok(&case(&t, Some("张明"), &["list", "--format", "csv"])),
+        register
+    );
+    ok(&case(&t, None, &["verify"]));
+    assert_eq!(rexian::migrate::version(&t.db()).unwrap(), 5);
+    // The first command that writes migrates, filling the table from the log.
+    ok(&t.run(&["refresh"]));
+    assert_eq!(
+        rexian::migrate::version(&t.db()).unwrap(),
+        rexian::migrate::latest()
+    );
+    assert_eq!(t.count("select count(*) from case_register"), 2);
+    assert_eq!(
+        ok(&case(&t, Some("张明"), &["list", "--format", "csv"])),
+        register
+    );
+    ok(&case(&t, None, &["verify"]));
+    // And keeps it from then on.
+    ok(&case(
+        &t,
+        Some("张明"),
+        &["answer", &cases[1], "--note", "已整改"],
+    ));
+    assert_eq!(field(&t, &cases[1], "状态"), "待审核");
+    assert_eq!(field(&t, &cases[1], "办理记录数"), "3");
+    ok(&case(&t, None, &["verify"]));
 }
 
 /// Runs `rexian letter …` as a staff member.

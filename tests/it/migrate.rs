@@ -75,7 +75,9 @@ fn an_older_warehouse_is_migrated_with_a_copy_and_keeps_every_row() {
             "2 002_load_ledger_schema_version.sql",
             "3 003_model_builds_sql_sha256.sql",
             "4 004_casework.sql",
-            "5 005_exchange.sql"
+            "5 005_exchange.sql",
+            "6 006_case_register.sql",
+            "7 007_model_scores.sql"
         ]
     );
     // Every earlier ledger entry is there as it was, and the new load says its version.
@@ -87,7 +89,7 @@ fn an_older_warehouse_is_migrated_with_a_copy_and_keeps_every_row() {
             &db,
             "select coalesce(schema_version::varchar, 'null') from load_ledger order by load_id"
         ),
-        ["null", "5"]
+        ["null", "7"]
     );
     // Every earlier appeal is there: unchanged, or replaced by a newer state of the same ticket.
     let after = rows(
@@ -165,7 +167,7 @@ fn a_warehouse_newer_than_the_binary_is_refused_naming_both_versions() {
         assert!(!out.status.success(), "{args:?} ran on a newer warehouse");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains("schema version 99") && err.contains("knows versions up to 5"),
+            err.contains("schema version 99") && err.contains("knows versions up to 7"),
             "{args:?}: {err}"
         );
     }

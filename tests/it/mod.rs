@@ -17,6 +17,7 @@ mod hostile;
 mod indicators;
 mod lake;
 mod migrate;
+mod model;
 mod package;
 mod patterns;
 mod privacy;

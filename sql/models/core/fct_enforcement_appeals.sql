@@ -5,11 +5,14 @@
 --
 -- 涉及行政执法 and 执法领域: a value the extract gives always wins. When it leaves them blank
 -- they are inferred, in this order:
---   1. the 承办单位 is an enforcement department of the reference data: its field;
---   2. a keyword of a field (data/reference/fields.csv `keywords`) in the category, the title
+--   1. the learned classifier (rexian model train), when the workspace has one and its score
+--      reaches [model] min_confidence: its class (model_scores, of the model in use);
+--   2. the 承办单位 is an enforcement department of the reference data: its field;
+--   3. a keyword of a field (data/reference/fields.csv `keywords`) in the category, the title
 --      or the content: that field (the first keyword in the text);
---   3. otherwise not enforcement-related (and not in this table).
--- enforcement_source says which rule decided: given / department / keyword.
+--   4. otherwise not enforcement-related (and not in this table).
+-- enforcement_source says which decided: given / model / department / keyword; model_score
+-- is the classifier's confidence wherever it scored the appeal.
 --
 -- 重复诉求 and 屡次不改 compare enforcement-related appeals with each other: a caller's earlier
 -- question about his pension does not make his complaint about a noisy building site a repeat.
@@ -49,9 +52,14 @@ inferred as (
     select
         a.*,
         dep.field_code as department_field,
+        ms.score as model_score,
+        ms.score >= cast({{model_min_confidence}} as double) as model_decides,
+        ms.is_enforcement as model_enforcement,
+        ms.field_name as model_field,
         case
             when a.enforcement_field is null and dep.field_code is null
                 and coalesce(a.is_enforcement, true)
+                and not coalesce(ms.score >= cast({{model_min_confidence}} as double), false)
             then nullif(regexp_extract(
                 coalesce(a.category, '') || ' ' || coalesce(a.title, '') || ' '
                     || coalesce(a.content, ''),
@@ -60,6 +68,10 @@ inferred as (
         end as keyword
     from appeals as a
     left join department_fields as dep on dep.department_name = a.department
+    left join model_scores as ms
+        on ms.ticket_id = a.ticket_id
+        and ms.model_version = {{model_version}}
+        and a.is_enforcement is null and a.enforcement_field is null
     -- An appeal the extract marks as not enforcement-related is never read further.
     where coalesce(a.is_enforcement, true)
 ),
@@ -101,18 +113,26 @@ scoped as (
         end as major_hit,
         i.is_enforcement as is_enforcement_given,
         i.enforcement_field as enforcement_field_given,
-        coalesce(i.enforcement_field, f.field_name, '未识别领域') as field_name,
+        coalesce(
+            i.enforcement_field,
+            if(i.model_decides, i.model_field, null),
+            f.field_name,
+            '未识别领域'
+        ) as field_name,
         case
             when i.is_enforcement is not null or i.enforcement_field is not null then 'given'
+            when i.model_decides then 'model'
             when i.department_field is not null then 'department'
             else 'keyword'
-        end as enforcement_source
+        end as enforcement_source,
+        i.model_score
     from inferred as i
     left join field_keywords as kw on kw.keyword = i.keyword
     left join field_names as f on f.field_code = coalesce(i.department_field, kw.field_code)
     where case
         when i.is_enforcement is not null then i.is_enforcement
         when i.enforcement_field is not null then true
+        when i.model_decides then i.model_enforcement
         when i.department_field is not null then true
         else kw.field_code is not null
     end
@@ -218,6 +238,7 @@ final as (
         a.status, a.extensions, a.returns, a.returned_by, a.resolved,
         a.callback_at, a.satisfaction, a.reopened, a.supervised,
         a.is_enforcement_given, a.enforcement_field_given, a.field_name, a.enforcement_source,
+        a.model_score,
         coalesce(a.due_at, a.due_at_derived) as due_at_effective,
         a.due_at is null and a.due_at_derived is not null as is_due_derived,
         coalesce(a.due_at, a.due_at_derived) <= (select data_as_of from as_of)

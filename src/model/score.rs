@@ -1,0 +1,185 @@
+//! The learned classifier in the refresh: before the models are built, the workspace's model
+//! scores the appeals whose extract leaves scope and field blank, of the loads it has not
+//! scored yet (all of them under a new model), into `model_scores`; the refresh then tells
+//! `fct_enforcement_appeals` which model's scores to read. A model that cannot be used
+//! (damaged, of another version, naming a field the reference data no longer has) is said so,
+//! and the rules decide.
+
+use anyhow::{Context, Result};
+use duckdb::{params, Connection};
+
+use super::features::Appeal;
+use super::{Model, Scratch};
+use crate::config::Workspace;
+use crate::reference::Reference;
+use crate::sql;
+
+/// Rows read and scored at a time.
+const BATCH: usize = 20_000;
+
+/// Whether the learned classifier took part in a refresh.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Use {
+    /// The workspace has no model: the rules decided.
+    None,
+    /// The model of this version decided where confident; it scored this many appeals now.
+    Used {
+        /// Its version.
+        version: String,
+        /// Appeals scored by this refresh (those of new loads, or all under a new model).
+        scored: usize,
+    },
+    /// The model could not be used, for this reason: the rules decided.
+    Refused(String),
+}
+
+impl Use {
+    /// The version of the model whose scores decide, if one does.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Use::Used { version, .. } => Some(version),
+            _ => None,
+        }
+    }
+
+    /// What to tell the user, if anything.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Use::None => None,
+            Use::Used { version, scored } => Some(format!(
+                "the learned classifier {version} decided scope and field where the extract \
+                 leaves them blank and it is confident; it scored {scored} appeal(s) now"
+            )),
+            Use::Refused(why) => Some(format!(
+                "the learned classifier was not used: {why}. The rules decided scope and field"
+            )),
+        }
+    }
+}
+
+/// Scores, on `conn` (open for writing), what the workspace's model has not scored yet.
+///
+/// # Errors
+/// When the warehouse cannot be read or written (a model that cannot be used is not an
+/// error: it is [`Use::Refused`]).
+pub fn update(ws: &Workspace, reference: &Reference, conn: &Connection) -> Result<Use> {
+    let path = super::path(ws);
+    if !path.exists() {
+        return Ok(Use::None);
+    }
+    let model = match Model::read(&path, reference) {
+        Ok(m) => m,
+        Err(e) => {
+            let why = format!("{e:#}");
+            tracing::warn!("{why}; the rules decide scope and field");
+            return Ok(Use::Refused(why));
+        }
+    };
+    let tx = conn.unchecked_transaction()?;
+    let through: i64 = tx.query_row(sql::MODEL_SCORED_THROUGH.text, [&model.version], |r| {
+        r.get(0)
+    })?;
+    sql::run(&tx, sql::MODEL_FORGET_SCORES, &[&model.version, &through])?;
+    let scored = score_pending(&tx, &model, reference, through)?;
+    tx.commit()?;
+    tracing::info!(version = %model.version, scored, "the learned classifier scored the new appeals");
+    Ok(Use::Used {
+        version: model.version,
+        scored,
+    })
+}
+
+/// One appeal to score.
+struct Pending {
+    ticket_id: String,
+    load_id: i64,
+    appeal: Appeal,
+}
+
+/// What the model made of one appeal.
+struct Scored {
+    ticket_id: String,
+    load_id: i64,
+    class: usize,
+    score: f64,
+}
+
+fn score_pending(
+    conn: &Connection,
+    model: &Model,
+    reference: &Reference,
+    through: i64,
+) -> Result<usize> {
+    let mut stmt = conn.prepare(sql::MODEL_PENDING.text)?;
+    let mut rows = stmt
+        .query([through])
+        .context("reading the appeals to score")?;
+    let mut scored = Vec::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        let row = rows.next()?;
+        if let Some(r) = row {
+            batch.push(Pending {
+                ticket_id: r.get(0)?,
+                load_id: r.get(1)?,
+                appeal: Appeal::read(r, 2)?,
+            });
+        }
+        if batch.len() == BATCH || (row.is_none() && !batch.is_empty()) {
+            scored.extend(score_batch(model, std::mem::take(&mut batch)));
+        }
+        if row.is_none() {
+            break;
+        }
+    }
+    drop(rows);
+    let mut app = conn.appender("model_scores")?;
+    for s in &scored {
+        let class = &model.header.classes[s.class];
+        // The field's name as the reference data has it now.
+        let field = reference
+            .fields
+            .iter()
+            .find(|f| f.code == class.code)
+            .map(|f| f.name.clone());
+        app.append_row(params![
+            s.ticket_id,
+            s.load_id,
+            model.version,
+            class.is_enforcement(),
+            field,
+            s.score
+        ])?;
+    }
+    app.flush().context("writing the model's scores")?;
+    Ok(scored.len())
+}
+
+/// Scores a batch on two threads (the machine's two cores), in order.
+fn score_batch(model: &Model, batch: Vec<Pending>) -> Vec<Scored> {
+    let half = batch.len().div_ceil(2);
+    let score = |part: &[Pending]| -> Vec<Scored> {
+        let mut scratch = Scratch::default();
+        part.iter()
+            .map(|p| {
+                let g = model.guess(&p.appeal.text(), &mut scratch);
+                Scored {
+                    ticket_id: p.ticket_id.clone(),
+                    load_id: p.load_id,
+                    class: g.class,
+                    score: g.score,
+                }
+            })
+            .collect()
+    };
+    let (a, b) = batch.split_at(half);
+    std::thread::scope(|s| {
+        let second = s.spawn(|| score(b));
+        let mut out = score(a);
+        match second.join() {
+            Ok(rest) => out.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
+}
