@@ -3,9 +3,10 @@
 # (10.1 M appeals over 24 months; made here when missing). In one run, medians of ROUNDS
 # (default 3) each; every round starts with no model file and no scores:
 #   R0  `rexian refresh` without a model (the reference);
-#   T   `rexian model train` (its figures on the months kept out are printed once);
-#   R1  the first refresh with the model, which scores every blank-extract appeal;
-#   R2  a refresh with the model and nothing new to score (the steady state after a load).
+#   T   `rexian model train`, which also scores every blank-extract appeal (its figures on the
+#       months kept out are printed once);
+#   R1  the first refresh with the model;
+#   R2  the next one (nothing new to score either: the steady state between loads).
 # Prints each as a ratio to R0 (targets: T <= 3 x R0, R2 <= 1.10 x R0).
 #
 # Usage: scripts/bench-model.sh [PER_MONTH (default 417000)]

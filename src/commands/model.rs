@@ -47,7 +47,8 @@ pub fn evaluate(rules: &Rules, differences: bool) -> Result<()> {
 }
 
 /// `rexian model train`: trains the classifier on the warehouse's labelled appeals, prints its
-/// figures on the months kept out, and writes it into the workspace.
+/// figures on the months kept out, writes it into the workspace, and scores the blank-extract
+/// appeals with it (so that the next refresh has only new loads to score).
 ///
 /// # Errors
 /// When there are too few labelled rows (the rules keep deciding), or the warehouse cannot
@@ -71,15 +72,26 @@ pub fn train(ws: &Workspace) -> Result<()> {
     drop(conn);
     let path = model::path(ws);
     let version = m.save(&path)?;
+    let trained = started.elapsed().as_secs_f64();
+    // The blank-extract appeals are scored now, while the model is new, so that the next
+    // refresh has only new loads to score.
+    let conn = warehouse::open_for_writing(ws, &reference)?;
+    let scored = match model::score::update(ws, &reference, &conn)? {
+        model::score::Use::Used { scored, .. } => scored,
+        other => bail!(
+            "the model just written cannot be read back: {}",
+            other.describe().unwrap_or_default()
+        ),
+    };
+    drop(conn);
     let t = &m.header.training;
     println!(
         "trained the classifier of scope and field on {} appeals of {} (one in {} of the {} \
-         labelled), in {:.1} s; measured on {} appeals of {}, which it did not see:",
+         labelled), in {trained:.1} s; measured on {} appeals of {}, which it did not see:",
         t.trained_rows,
         month_span(&t.months),
         t.sample_one_in,
         t.labelled_rows,
-        started.elapsed().as_secs_f64(),
         t.held_out_rows,
         month_span(&t.held_out)
     );
@@ -92,8 +104,9 @@ pub fn train(ws: &Workspace) -> Result<()> {
         );
     }
     println!(
-        "wrote {} (version {version}); the next `rexian refresh` uses it where the extract \
-         leaves scope and field blank and its confidence is at least {}",
+        "wrote {} (version {version}) and scored the {scored} appeal(s) whose extract leaves \
+         scope and field blank; the next `rexian refresh` uses it where its confidence is at \
+         least {}",
         path.display(),
         ws.config.model.min_confidence
     );
