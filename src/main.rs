@@ -398,7 +398,8 @@ enum LetterAction {
 enum ModelAction {
     /// Train the classifier of scope and field on the warehouse's appeals whose extract gives
     /// 是否涉及行政执法 and 执法领域, keeping the last months out to measure it on; writes
-    /// models/scope_field.model (the next refresh uses it).
+    /// models/scope_field.model and scores the blank-extract appeals with it (the next refresh
+    /// uses it).
     Train,
     /// Print precision, recall and F1 on the hand-labelled set, before and now, and the
     /// workspace's model against the rules on the months kept out of its training.
