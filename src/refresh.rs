@@ -165,15 +165,15 @@ pub struct Built {
     pub seconds: f64,
 }
 
-/// Writes the rules of `config` (and the version of the learned classifier whose scores
-/// decide, if any), then builds every model, in one transaction, and records the build.
+/// Writes the rules of `config` (and what the figures record of the learned classifier whose
+/// scores decide, if any), then builds every model, in one transaction, and records the build.
 ///
 /// # Errors
 /// When a model's SQL fails: nothing of the build is kept.
 pub fn refresh(
     conn: &mut Connection,
     config: &Config,
-    classifier: Option<&str>,
+    classifier: Option<&crate::model::Summary>,
 ) -> Result<Vec<Built>> {
     let models = models()?;
     let order = build_order(&models)?;
@@ -277,7 +277,7 @@ pub fn rebuild(ws: &Workspace) -> Result<Rebuilt> {
     let reference = crate::reference::Reference::load(ws.reference_dir().as_deref())?;
     let mut conn = crate::warehouse::open_for_writing(ws, &reference)?;
     let classifier = crate::model::score::update(ws, &reference, &conn)?;
-    let built = refresh(&mut conn, &ws.config, classifier.version())?;
+    let built = refresh(&mut conn, &ws.config, classifier.model())?;
     let through: i64 = conn.query_row(
         "select coalesce(max(load_id), 0) from load_ledger",
         [],

@@ -6,14 +6,15 @@ use anyhow::{Context, Result};
 use duckdb::{params, Connection};
 
 use crate::config::Config;
+use crate::model::Summary;
 use crate::sql;
 
-/// Rewrites the `cfg_*` tables from the configuration and the version of the learned model
-/// in use (`None`: the rules alone decide scope and field).
+/// Rewrites the `cfg_*` tables from the configuration and the learned model in use (`None`:
+/// the rules alone decide scope and field).
 ///
 /// # Errors
 /// When the warehouse cannot be written.
-pub fn write(conn: &Connection, config: &Config, model: Option<&str>) -> Result<()> {
+pub fn write(conn: &Connection, config: &Config, model: Option<&Summary>) -> Result<()> {
     sql::run(conn, sql::WAREHOUSE_RULES, &[])?;
     let mut app = conn.appender("cfg_param")?;
     for (k, v) in &params(config, model) {
@@ -63,15 +64,23 @@ pub fn version(config: &Config, model: Option<&str>) -> String {
 }
 
 /// Every scalar rule as (name, value): the rows of `cfg_param`, and the values a model
-/// names as `{{name}}` (see `refresh`). `model` is the version of the learned model in use.
-pub fn params(config: &Config, model: Option<&str>) -> Vec<(&'static str, String)> {
+/// names as `{{name}}` (see `refresh`). `model` is the learned model in use: its version and
+/// its figures on the months kept out of its training, for the reports ("" without one).
+pub fn params(config: &Config, model: Option<&Summary>) -> Vec<(&'static str, String)> {
     let ind = &config.indicators;
     let g = &config.grading;
     let a = &config.analysis;
     let s = &config.scoring;
+    let of_model = |f: fn(&Summary) -> String| model.map(f).unwrap_or_default();
     vec![
-        ("rules_version", version(config, model)),
-        ("model_version", model.unwrap_or_default().to_string()),
+        (
+            "rules_version",
+            version(config, model.map(|m| m.version.as_str())),
+        ),
+        ("model_version", of_model(|m| m.version.clone())),
+        ("model_held_out", of_model(|m| m.held_out.clone())),
+        ("model_scope_f1", of_model(|m| m.scope_f1.to_string())),
+        ("model_field_right", of_model(|m| m.field_right.to_string())),
         (
             "model_min_confidence",
             config.model.min_confidence.to_string(),

@@ -163,7 +163,9 @@ pub const MODEL_REVIEW: Script = script!("model/review.sql");
 /// Whether the figures use a model, and what it decided.
 pub const MODEL_IN_USE: Script = script!("model/in_use.sql");
 
-/// The learned classifier in a period's figures.
+/// What the figures record of the learned classifier that decided in them.
+pub const REPORT_MODEL_IN_FIGURES: Script = script!("report/model_in_figures.sql");
+/// How many of a period's appeals the learned classifier decided.
 pub const REPORT_MODEL_DECIDED: Script = script!("report/model_decided.sql");
 
 /// What a push of a period (and county) sends: the new and changed items.

@@ -1,8 +1,6 @@
--- The learned classifier in a period's figures: the version of the model whose scores they
--- use ('' for none), and of the enforcement-related appeals accepted in [$1, $2) in region $3
--- ('' for the city), how many it decided.
+-- Of the enforcement-related appeals accepted in [$1, $2) in region $3 ('' for the city): how
+-- many there are, and how many the learned classifier decided.
 select
-    coalesce((select value from cfg_param where key = 'model_version'), '') as model_version,
     count(*) as appeals,
     count(*) filter (where enforcement_source = 'model') as decided
 from fct_enforcement_appeals

@@ -118,8 +118,9 @@ fn month_span(months: &[String]) -> String {
     model::train::month_range(&months.iter().collect::<Vec<_>>())
 }
 
-/// The figures a model was trained with, as tables.
+/// The figures a model was measured with on the months kept out, as tables.
 fn print_training(t: &model::Training) {
+    let f = &t.figures;
     let mut table = crate::output::table([
         "类别 class",
         "标注 labelled",
@@ -129,30 +130,30 @@ fn print_training(t: &model::Training) {
         "召回率 recall",
         "F1",
     ]);
-    for c in std::iter::once(&t.scope).chain(&t.classes) {
-        if c.labelled == 0 && c.predicted == 0 {
+    for c in std::iter::once(&f.scope).chain(&f.classes) {
+        let s = &c.score;
+        if s.labelled == 0 && s.found == 0 {
             continue;
         }
         table.add_row([
             c.name.clone(),
-            c.labelled.to_string(),
-            c.predicted.to_string(),
-            c.correct.to_string(),
-            percent(c.precision()),
-            percent(c.recall()),
-            format!("{:.3}", c.f1()),
+            s.labelled.to_string(),
+            s.found.to_string(),
+            s.correct.to_string(),
+            percent(s.precision()),
+            percent(s.recall()),
+            format!("{:.3}", s.f1()),
         ]);
     }
     println!("{table}");
-    let right: usize = t.classes.iter().map(|c| c.correct).sum();
+    let (right, rows) = f.right();
     println!(
-        "Class right (scope and field) for {right} of {} ({}). At confidence {} it decides {} of \
+        "Class right (scope and field) for {right} of {rows} ({}). At confidence {} it decides {} of \
          them, {} of those right; the rules decide the rest.",
-        t.held_out_rows,
-        percent(evaluate::share(right, t.held_out_rows)),
-        t.min_confidence,
-        percent(t.coverage),
-        percent(t.accuracy_confident)
+        percent(evaluate::share(right, rows)),
+        f.min_confidence,
+        percent(f.coverage),
+        percent(f.accuracy_confident)
     );
 }
 

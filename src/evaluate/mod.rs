@@ -118,7 +118,7 @@ pub fn labelled_set() -> Result<Vec<Labelled>> {
 
 /// Counts for precision and recall against the labels: of spans (names, plates) or of rows
 /// (重大, enforcement-related).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Score {
     /// Labelled spans.
     pub labelled: usize,

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Workspace;
+use crate::evaluate::Score;
 use crate::reference::Reference;
 use features::Text;
 
@@ -46,33 +47,49 @@ impl Class {
     }
 }
 
-/// Precision, recall and F1 of one class (or of the scope) on rows held out from training.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The counts of one class (or of the scope) on rows kept out of training: rows labelled so,
+/// given it, and both (precision, recall and F1 come from them).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClassFigures {
     /// The class's name.
     pub name: String,
-    /// Rows labelled so.
-    pub labelled: usize,
-    /// Rows given it.
-    pub predicted: usize,
-    /// Rows labelled and given it.
-    pub correct: usize,
+    /// The counts.
+    pub score: Score,
 }
 
 impl ClassFigures {
-    /// Share of the rows given the class that carry its label.
-    pub fn precision(&self) -> f64 {
-        crate::evaluate::share(self.correct, self.predicted)
+    /// Empty figures of a class.
+    pub fn named(name: &str) -> ClassFigures {
+        ClassFigures {
+            name: name.into(),
+            score: Score::default(),
+        }
     }
+}
 
-    /// Share of the rows labelled so that were given it.
-    pub fn recall(&self) -> f64 {
-        crate::evaluate::share(self.correct, self.labelled)
-    }
+/// The figures of a model on labelled rows it was not trained on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Scope (是否涉及行政执法).
+    pub scope: ClassFigures,
+    /// Each class, in the model's order.
+    pub classes: Vec<ClassFigures>,
+    /// `confusion[label][predicted]`, in class order.
+    pub confusion: Vec<Vec<usize>>,
+    /// The confidence asked of the model ([model] min_confidence when measured).
+    pub min_confidence: f64,
+    /// Share of the rows whose score reaches it.
+    pub coverage: f64,
+    /// Share of those rows the model got right (scope and field).
+    pub accuracy_confident: f64,
+}
 
-    /// Their harmonic mean.
-    pub fn f1(&self) -> f64 {
-        crate::evaluate::f1(self.precision(), self.recall())
+impl Figures {
+    /// The rows whose class (scope and field) the model got right, and the rows.
+    pub fn right(&self) -> (usize, usize) {
+        let right = self.classes.iter().map(|c| c.score.correct).sum();
+        let rows = self.classes.iter().map(|c| c.score.labelled).sum();
+        (right, rows)
     }
 }
 
@@ -100,18 +117,22 @@ pub struct Training {
     pub unknown_field_rows: usize,
     /// Passes over the rows.
     pub epochs: u32,
-    /// Scope (是否涉及行政执法) on the months kept out.
-    pub scope: ClassFigures,
-    /// Each class on the months kept out, in the model's order.
-    pub classes: Vec<ClassFigures>,
-    /// Confusion on the months kept out: `confusion[label][predicted]`, in class order.
-    pub confusion: Vec<Vec<usize>>,
-    /// Share of the rows kept out whose score reaches the confidence asked for when trained.
-    pub coverage: f64,
-    /// Share of those rows the model got right (scope and field).
-    pub accuracy_confident: f64,
-    /// The confidence asked for then ([model] min_confidence).
-    pub min_confidence: f64,
+    /// Its figures on the months kept out.
+    pub figures: Figures,
+}
+
+/// What the figures a refresh builds record of the model that decided in them (in
+/// `cfg_param`, for the reports).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Its version.
+    pub version: String,
+    /// The months kept out of its training ("2024-09..2024-10").
+    pub held_out: String,
+    /// Its scope F1 there.
+    pub scope_f1: f64,
+    /// The share of those months' rows whose field (or 非执法) it got right.
+    pub field_right: f64,
 }
 
 /// The header of a model file.
@@ -132,7 +153,7 @@ pub struct Header {
 pub struct Model {
     /// Its header.
     pub header: Header,
-    /// Its version: the first 12 hex digits of the file's SHA-256.
+    /// Its version: the first 12 hex digits of the SHA-256 that closes its file.
     pub version: String,
     /// One bias per class.
     bias: Vec<f32>,
@@ -166,12 +187,7 @@ impl Model {
         let k = self.bias.len();
         p.clear();
         p.extend(self.bias.iter().map(|b| f64::from(*b)));
-        // Features are weighted 1/√n, so a long text does not shout louder than a short one.
-        let w = if x.is_empty() {
-            0.0
-        } else {
-            1.0 / (x.len() as f64).sqrt()
-        };
+        let w = weight(x.len());
         for &j in x {
             let row = &self.weights[j as usize * k..j as usize * k + k];
             for (pi, wi) in p.iter_mut().zip(row) {
@@ -208,6 +224,18 @@ impl Model {
         Guess { class, score }
     }
 
+    /// What the figures a refresh builds with it record of it.
+    pub fn summary(&self) -> Summary {
+        let t = &self.header.training;
+        let (right, rows) = t.figures.right();
+        Summary {
+            version: self.version.clone(),
+            held_out: train::month_range(&t.held_out.iter().collect::<Vec<_>>()),
+            scope_f1: t.figures.scope.score.f1(),
+            field_right: crate::evaluate::share(right, rows),
+        }
+    }
+
     /// The file's bytes: magic, header length and header, biases and weights (f32, little
     /// endian), SHA-256 of all that.
     fn bytes(&self) -> Result<Vec<u8>> {
@@ -231,7 +259,7 @@ impl Model {
     /// When the file cannot be written.
     pub fn save(&mut self, path: &Path) -> Result<String> {
         let bytes = self.bytes()?;
-        self.version = version_of(&bytes);
+        self.version = version_of(&bytes[bytes.len() - 32..]);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -291,7 +319,10 @@ impl Model {
             }
         }
         let k = header.classes.len();
-        let floats: Vec<f32> = bytes[at + 4 + len..body_len]
+        let Some(weights) = bytes.get(at + 4 + len..body_len) else {
+            bail!("{name} is damaged: its header runs past its weights; {retrain}");
+        };
+        let floats: Vec<f32> = weights
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
@@ -303,11 +334,21 @@ impl Model {
         }
         let (bias, weights) = floats.split_at(k);
         Ok(Model {
-            version: version_of(&bytes),
+            version: version_of(&bytes[body_len..]),
             bias: bias.to_vec(),
             weights: weights.to_vec(),
             header,
         })
+    }
+}
+
+/// The weight of each of an appeal's `n` features: 1/√n, so that a long text does not shout
+/// louder than a short one.
+fn weight(n: usize) -> f64 {
+    if n == 0 {
+        0.0
+    } else {
+        1.0 / (n as f64).sqrt()
     }
 }
 
@@ -318,9 +359,9 @@ pub struct Scratch {
     p: Vec<f64>,
 }
 
-/// A model's version: the first 12 hex digits of its file's SHA-256.
-fn version_of(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))[..12].to_string()
+/// A model's version: the first 12 hex digits of the SHA-256 that closes its file.
+fn version_of(checksum: &[u8]) -> String {
+    hex::encode(checksum)[..12].to_string()
 }
 
 /// Where `ws` keeps its model.

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use duckdb::{params, Connection};
 
 use super::features::Appeal;
-use super::{Model, Scratch};
+use super::{Model, Scratch, Summary};
 use crate::config::Workspace;
 use crate::reference::Reference;
 use crate::sql;
@@ -22,10 +22,10 @@ const BATCH: usize = 20_000;
 pub enum Use {
     /// The workspace has no model: the rules decided.
     None,
-    /// The model of this version decided where confident; it scored this many appeals now.
+    /// The model decided where confident; it scored this many appeals now.
     Used {
-        /// Its version.
-        version: String,
+        /// What the figures record of it (its version first).
+        model: Summary,
         /// Appeals scored by this refresh (those of new loads, or all under a new model).
         scored: usize,
     },
@@ -34,10 +34,10 @@ pub enum Use {
 }
 
 impl Use {
-    /// The version of the model whose scores decide, if one does.
-    pub fn version(&self) -> Option<&str> {
+    /// The model whose scores decide, if one does.
+    pub fn model(&self) -> Option<&Summary> {
         match self {
-            Use::Used { version, .. } => Some(version),
+            Use::Used { model, .. } => Some(model),
             _ => None,
         }
     }
@@ -46,9 +46,10 @@ impl Use {
     pub fn describe(&self) -> Option<String> {
         match self {
             Use::None => None,
-            Use::Used { version, scored } => Some(format!(
-                "the learned classifier {version} decided scope and field where the extract \
-                 leaves them blank and it is confident; it scored {scored} appeal(s) now"
+            Use::Used { model, scored } => Some(format!(
+                "the learned classifier {} decided scope and field where the extract \
+                 leaves them blank and it is confident; it scored {scored} appeal(s) now",
+                model.version
             )),
             Use::Refused(why) => Some(format!(
                 "the learned classifier was not used: {why}. The rules decided scope and field"
@@ -84,7 +85,7 @@ pub fn update(ws: &Workspace, reference: &Reference, conn: &Connection) -> Resul
     tx.commit()?;
     tracing::info!(version = %model.version, scored, "the learned classifier scored the new appeals");
     Ok(Use::Used {
-        version: model.version,
+        model: model.summary(),
         scored,
     })
 }
@@ -133,21 +134,27 @@ fn score_pending(
         }
     }
     drop(rows);
+    // Each class's field by the name the reference data has now (none for 非执法).
+    let fields: Vec<Option<&str>> = model
+        .header
+        .classes
+        .iter()
+        .map(|c| {
+            reference
+                .fields
+                .iter()
+                .find(|f| f.code == c.code)
+                .map(|f| f.name.as_str())
+        })
+        .collect();
     let mut app = conn.appender("model_scores")?;
     for s in &scored {
-        let class = &model.header.classes[s.class];
-        // The field's name as the reference data has it now.
-        let field = reference
-            .fields
-            .iter()
-            .find(|f| f.code == class.code)
-            .map(|f| f.name.clone());
         app.append_row(params![
             s.ticket_id,
             s.load_id,
             model.version,
-            class.is_enforcement(),
-            field,
+            model.header.classes[s.class].is_enforcement(),
+            fields[s.class],
             s.score
         ])?;
     }
@@ -156,15 +163,14 @@ fn score_pending(
 }
 
 /// Scores a batch on two threads (the machine's two cores), in order.
-fn score_batch(model: &Model, batch: Vec<Pending>) -> Vec<Scored> {
-    let half = batch.len().div_ceil(2);
-    let score = |part: &[Pending]| -> Vec<Scored> {
+fn score_batch(model: &Model, mut batch: Vec<Pending>) -> Vec<Scored> {
+    let score = |part: Vec<Pending>| -> Vec<Scored> {
         let mut scratch = Scratch::default();
-        part.iter()
+        part.into_iter()
             .map(|p| {
                 let g = model.guess(&p.appeal.text(), &mut scratch);
                 Scored {
-                    ticket_id: p.ticket_id.clone(),
+                    ticket_id: p.ticket_id,
                     load_id: p.load_id,
                     class: g.class,
                     score: g.score,
@@ -172,7 +178,8 @@ fn score_batch(model: &Model, batch: Vec<Pending>) -> Vec<Scored> {
             })
             .collect()
     };
-    let (a, b) = batch.split_at(half);
+    let b = batch.split_off(batch.len().div_ceil(2));
+    let a = batch;
     std::thread::scope(|s| {
         let second = s.spawn(|| score(b));
         let mut out = score(a);

@@ -8,7 +8,7 @@ use duckdb::Connection;
 use sha2::{Digest, Sha256};
 
 use super::features::{self, Appeal, Text};
-use super::{Class, ClassFigures, Header, Model, Scratch, Training};
+use super::{weight, Class, ClassFigures, Figures, Header, Model, Scratch, Training};
 use crate::evaluate::grading::ScopeRow;
 use crate::reference::Reference;
 use crate::sql;
@@ -97,7 +97,7 @@ pub fn train(conn: &Connection, reference: &Reference, settings: &Settings) -> R
         );
     }
     let stride = labelled.div_ceil(MAX_ROWS).max(1);
-    let rows = read_rows(conn, &classes, stride)?;
+    let rows = read_rows(conn, &classes, stride, "")?;
     let (train, test): (Vec<&Row>, Vec<&Row>) = rows
         .iter()
         .partition(|r| train_months.iter().any(|m| **m == r.month));
@@ -120,26 +120,15 @@ pub fn train(conn: &Connection, reference: &Reference, settings: &Settings) -> R
             held_out_rows: test.len(),
             unknown_field_rows: unknown,
             epochs: epochs(train.len()),
-            scope: ClassFigures::named("涉及行政执法"),
-            classes: Vec::new(),
-            confusion: Vec::new(),
-            coverage: 0.0,
-            accuracy_confident: 0.0,
-            min_confidence: settings.min_confidence,
+            figures: Figures::default(),
         },
     });
     fit(&mut model, &train);
-    let figures = measure(
+    model.header.training.figures = measure(
         &model,
         test.iter().map(|r| (r.appeal.text(), r.class)),
         settings.min_confidence,
     );
-    let t = &mut model.header.training;
-    t.scope = figures.scope;
-    t.classes = figures.classes;
-    t.confusion = figures.confusion;
-    t.coverage = figures.coverage;
-    t.accuracy_confident = figures.accuracy_confident;
     Ok(model)
 }
 
@@ -151,7 +140,9 @@ pub fn train(conn: &Connection, reference: &Reference, settings: &Settings) -> R
 pub fn held_out(conn: &Connection, model: &Model) -> Result<Vec<ScopeRow>> {
     let t = &model.header.training;
     let classes = &model.header.classes;
-    let rows = read_rows(conn, classes, t.sample_one_in.max(1))?;
+    // The months kept out are the last ones with labels: read from the first of them on.
+    let from = t.held_out.first().map_or("", String::as_str);
+    let rows = read_rows(conn, classes, t.sample_one_in.max(1), from)?;
     Ok(rows
         .into_iter()
         .filter(|r| t.held_out.contains(&r.month))
@@ -190,10 +181,12 @@ fn labelled_months(conn: &Connection) -> Result<Vec<(String, usize, usize)>> {
     Ok(rows.collect::<duckdb::Result<_>>()?)
 }
 
-fn read_rows(conn: &Connection, classes: &[Class], stride: usize) -> Result<Vec<Row>> {
+/// The sample (one in `stride`) of the labelled rows accepted in the month `from` (YYYY-MM;
+/// "" for all) or later, of the classes given.
+fn read_rows(conn: &Connection, classes: &[Class], stride: usize, from: &str) -> Result<Vec<Row>> {
     let mut stmt = conn.prepare(sql::MODEL_TRAINING_ROWS.text)?;
     let mut rows = stmt
-        .query([i64::try_from(stride)?])
+        .query(duckdb::params![i64::try_from(stride)?, from])
         .context("reading the labelled appeals")?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
@@ -232,7 +225,8 @@ impl Shuffle {
 }
 
 /// Stochastic gradient descent on the cross-entropy, one thread, the rows in an order drawn
-/// afresh (but the same every time) for each pass.
+/// afresh (but the same every time) for each pass. Each row's features are extracted again on
+/// each pass: keeping them would hold about 350 MB at 240 000 rows.
 fn fit(model: &mut Model, rows: &[&Row]) {
     let k = model.bias.len();
     let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -251,11 +245,7 @@ fn fit(model: &mut Model, rows: &[&Row]) {
             model.probabilities(&scratch.x, &mut scratch.p);
             let rate = LEARNING_RATE / (1.0 + 4.0 * seen / total);
             seen += 1.0;
-            let w = if scratch.x.is_empty() {
-                0.0
-            } else {
-                1.0 / (scratch.x.len() as f64).sqrt()
-            };
+            let w = weight(scratch.x.len());
             for c in 0..k {
                 let target = if c == row.class { 1.0 } else { 0.0 };
                 let g = rate * (scratch.p[c] - target);
@@ -266,40 +256,6 @@ fn fit(model: &mut Model, rows: &[&Row]) {
                 }
             }
         }
-    }
-}
-
-/// The figures of a model on labelled texts.
-#[derive(Debug, Clone)]
-pub struct Figures {
-    /// Scope (是否涉及行政执法).
-    pub scope: ClassFigures,
-    /// Each class.
-    pub classes: Vec<ClassFigures>,
-    /// `confusion[label][predicted]`.
-    pub confusion: Vec<Vec<usize>>,
-    /// Share of the texts whose score reaches `min_confidence`.
-    pub coverage: f64,
-    /// Share of those the model got right.
-    pub accuracy_confident: f64,
-}
-
-impl ClassFigures {
-    /// Empty figures of a class.
-    pub fn named(name: &str) -> ClassFigures {
-        ClassFigures {
-            name: name.into(),
-            labelled: 0,
-            predicted: 0,
-            correct: 0,
-        }
-    }
-
-    /// Counts one text.
-    pub fn add(&mut self, labelled: bool, predicted: bool) {
-        self.labelled += usize::from(labelled);
-        self.predicted += usize::from(predicted);
-        self.correct += usize::from(labelled && predicted);
     }
 }
 
@@ -317,8 +273,8 @@ pub fn measure<'a>(
             .map(|c| ClassFigures::named(&c.name))
             .collect(),
         confusion: vec![vec![0; classes.len()]; classes.len()],
-        coverage: 0.0,
-        accuracy_confident: 0.0,
+        min_confidence,
+        ..Figures::default()
     };
     let (mut n, mut confident, mut right) = (0usize, 0usize, 0usize);
     let mut scratch = Scratch::default();
@@ -326,12 +282,12 @@ pub fn measure<'a>(
         let g = model.guess(&text, &mut scratch);
         n += 1;
         f.confusion[label][g.class] += 1;
-        f.scope.add(
+        f.scope.score.add_row(
             classes[label].is_enforcement(),
             classes[g.class].is_enforcement(),
         );
         for (c, figures) in f.classes.iter_mut().enumerate() {
-            figures.add(label == c, g.class == c);
+            figures.score.add_row(label == c, g.class == c);
         }
         if g.score >= min_confidence {
             confident += 1;

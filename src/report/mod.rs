@@ -300,8 +300,7 @@ pub struct Charts {
 
 /// The sentence above 分级分类 where the learned classifier decided some of the period's
 /// appeals (none otherwise: a workspace without a model gets the reports it had), with the
-/// model's figures on the months kept out of its training when its file is the one the
-/// figures used.
+/// figures on the months kept out of its training that the refresh recorded with it.
 fn model_note(
     conn: &Connection,
     ws: &Workspace,
@@ -309,47 +308,33 @@ fn model_note(
     period: &Period,
     region: &str,
 ) -> Result<Option<String>> {
-    if !crate::warehouse::has_relation(conn, "model_scores")? {
+    let [version, held_out, scope_f1, field_right, min_confidence]: [String; 5] =
+        conn.query_row(crate::sql::REPORT_MODEL_IN_FIGURES.text, [], |r| {
+            Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
+        })?;
+    if version.is_empty() {
         return Ok(None);
     }
-    let (version, appeals, decided): (String, i64, i64) = conn.query_row(
+    let (appeals, decided): (i64, i64) = conn.query_row(
         crate::sql::REPORT_MODEL_DECIDED.text,
         duckdb::params![period.start.to_string(), period.end.to_string(), region],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    if version.is_empty() || decided == 0 {
+    if decided == 0 {
         return Ok(None);
     }
-    // The file may have been retrained or damaged since the figures were built: its
-    // figures are printed only when it is the model the figures used.
-    let model = crate::model::load(ws)
-        .ok()
-        .flatten()
-        .filter(|m| m.version == version);
-    let mut context = serde_json::json!({
+    let number = |s: &str| s.parse::<f64>().unwrap_or(0.0);
+    let context = serde_json::json!({
         "this": kind.words().this,
         "appeals": appeals,
         "decided": decided,
         "version": version,
-        "min_confidence": ws.config.model.min_confidence,
-        "figures": model.is_some(),
+        "min_confidence": min_confidence,
+        "figures": !held_out.is_empty(),
+        "held_out": held_out.replace("..", "至"),
+        "scope_f1": format!("{:.3}", number(&scope_f1)),
+        "field_right": format!("{:.1}%", 100.0 * number(&field_right)),
     });
-    if let Some(m) = model {
-        let t = &m.header.training;
-        let right: usize = t.classes.iter().map(|c| c.correct).sum();
-        let held_out = match (t.held_out.first(), t.held_out.last()) {
-            (Some(a), Some(b)) if a != b => format!("{a}至{b}"),
-            (Some(a), _) => a.clone(),
-            _ => String::new(),
-        };
-        context["held_out"] = held_out.into();
-        context["scope_f1"] = format!("{:.3}", t.scope.f1()).into();
-        context["field_right"] = format!(
-            "{:.1}%",
-            100.0 * crate::evaluate::share(right, t.held_out_rows)
-        )
-        .into();
-    }
     Ok(Some(prose::render(ws, "model_note", context)?))
 }
 
