@@ -450,7 +450,16 @@ fn compare_scope(
             &s.enforcement,
         );
     }
-    let codes = reports.last().map(|(_, s)| s.codes()).unwrap_or_default();
+    // Every field any of them labels or infers (one may infer a field the others never do),
+    // 非执法 last.
+    let mut codes: Vec<String> = reports
+        .iter()
+        .flat_map(|(_, s)| s.codes())
+        .filter(|c| c != grading::NOT_ENFORCEMENT)
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes.push(grading::NOT_ENFORCEMENT.to_string());
     for code in &codes {
         for (who, s) in &reports {
             add_score(
