@@ -1,7 +1,6 @@
 -- The labelled appeals of labelled_months.sql, one in $1 of them (by the ticket's hash, so
--- the same rows every time), accepted in the month $2 (YYYY-MM; '' for all) or later, each
--- with its month and class: '' not enforcement-related, else its field's code. In ticket
--- order.
+-- the same rows every time), accepted on the day $2 or later, each with its month and class:
+-- '' not enforcement-related, else its field's code. In ticket order.
 with field_names as (
     select field_name as name, field_code from dim_field
 )
@@ -18,6 +17,6 @@ left join field_names as f on f.name = a.enforcement_field
 where a.accepted_at is not null
     and (a.is_enforcement is false
         or (f.field_code is not null and a.is_enforcement is not false))
-    and hash(a.ticket_id) % $1 = 0
-    and ($2 = '' or a.accepted_at >= cast(nullif($2, '') || '-01' as date))
+    and hash(a.ticket_id) % cast($1 as ubigint) = 0
+    and a.accepted_at >= cast($2 as date)
 order by a.ticket_id

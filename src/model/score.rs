@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use duckdb::{params, Connection};
 
 use super::features::Appeal;
-use super::{Model, Scratch, Summary};
+use super::{Guess, Model, Scratch, Summary};
 use crate::config::Workspace;
 use crate::reference::Reference;
 use crate::sql;
@@ -162,31 +162,34 @@ fn score_pending(
     Ok(scored.len())
 }
 
-/// Scores a batch on two threads (the machine's two cores), in order.
-fn score_batch(model: &Model, mut batch: Vec<Pending>) -> Vec<Scored> {
-    let score = |part: Vec<Pending>| -> Vec<Scored> {
+/// Scores a batch on two threads (the machine's two cores), in order. The threads only read
+/// the batch: its texts are freed here, by the thread that made them (freeing them in the
+/// workers made the allocator's arenas contend and cost the scoring a quarter more).
+fn score_batch(model: &Model, batch: Vec<Pending>) -> Vec<Scored> {
+    let guess = |part: &[Pending]| -> Vec<Guess> {
         let mut scratch = Scratch::default();
-        part.into_iter()
-            .map(|p| {
-                let g = model.guess(&p.appeal.text(), &mut scratch);
-                Scored {
-                    ticket_id: p.ticket_id,
-                    load_id: p.load_id,
-                    class: g.class,
-                    score: g.score,
-                }
-            })
+        part.iter()
+            .map(|p| model.guess(&p.appeal.text(), &mut scratch))
             .collect()
     };
-    let b = batch.split_off(batch.len().div_ceil(2));
-    let a = batch;
-    std::thread::scope(|s| {
-        let second = s.spawn(|| score(b));
-        let mut out = score(a);
+    let (a, b) = batch.split_at(batch.len().div_ceil(2));
+    let guesses = std::thread::scope(|s| {
+        let second = s.spawn(|| guess(b));
+        let mut out = guess(a);
         match second.join() {
             Ok(rest) => out.extend(rest),
             Err(panic) => std::panic::resume_unwind(panic),
         }
         out
-    })
+    });
+    batch
+        .into_iter()
+        .zip(guesses)
+        .map(|(p, g)| Scored {
+            ticket_id: p.ticket_id,
+            load_id: p.load_id,
+            class: g.class,
+            score: g.score,
+        })
+        .collect()
 }

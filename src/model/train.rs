@@ -97,7 +97,7 @@ pub fn train(conn: &Connection, reference: &Reference, settings: &Settings) -> R
         );
     }
     let stride = labelled.div_ceil(MAX_ROWS).max(1);
-    let rows = read_rows(conn, &classes, stride, "")?;
+    let rows = read_rows(conn, &classes, stride, None)?;
     let (train, test): (Vec<&Row>, Vec<&Row>) = rows
         .iter()
         .partition(|r| train_months.iter().any(|m| **m == r.month));
@@ -141,7 +141,7 @@ pub fn held_out(conn: &Connection, model: &Model) -> Result<Vec<ScopeRow>> {
     let t = &model.header.training;
     let classes = &model.header.classes;
     // The months kept out are the last ones with labels: read from the first of them on.
-    let from = t.held_out.first().map_or("", String::as_str);
+    let from = t.held_out.first().map(String::as_str);
     let rows = read_rows(conn, classes, t.sample_one_in.max(1), from)?;
     Ok(rows
         .into_iter()
@@ -182,8 +182,15 @@ fn labelled_months(conn: &Connection) -> Result<Vec<(String, usize, usize)>> {
 }
 
 /// The sample (one in `stride`) of the labelled rows accepted in the month `from` (YYYY-MM;
-/// "" for all) or later, of the classes given.
-fn read_rows(conn: &Connection, classes: &[Class], stride: usize, from: &str) -> Result<Vec<Row>> {
+/// none for all) or later, of the classes given.
+fn read_rows(
+    conn: &Connection,
+    classes: &[Class],
+    stride: usize,
+    from: Option<&str>,
+) -> Result<Vec<Row>> {
+    // A plain comparison with a day: a parameter that may be empty would be tested per row.
+    let from = from.map_or_else(|| "0001-01-01".to_string(), |m| format!("{m}-01"));
     let mut stmt = conn.prepare(sql::MODEL_TRAINING_ROWS.text)?;
     let mut rows = stmt
         .query(duckdb::params![i64::try_from(stride)?, from])
