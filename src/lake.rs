@@ -32,10 +32,12 @@ pub struct SyncReport {
     pub removed: Vec<(i32, u32)>,
 }
 
-/// Rewrites every pending partition.
+/// Rewrites every pending partition, two at a time (each on a connection of its own): a
+/// month of one load is one row group, which DuckDB writes on one thread.
 ///
 /// # Errors
-/// When a partition cannot be written; the month then stays pending.
+/// When a partition cannot be written; that month then stays pending (the others written
+/// meanwhile are done and forgotten).
 pub fn sync(conn: &Connection, lake: &Path) -> Result<SyncReport> {
     remove_stray_temporaries(&lake.join("appeals"));
     let mut stmt = conn.prepare(
@@ -46,65 +48,122 @@ pub fn sync(conn: &Connection, lake: &Path) -> Result<SyncReport> {
             Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)? as u32))
         })?
         .collect::<Result<_, _>>()?;
+    let writers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 2)
+        .min(months.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<(usize, Result<Written>)>> = std::sync::Mutex::new(Vec::new());
+    let mut connections = Vec::with_capacity(writers);
+    for _ in 0..writers {
+        connections.push(conn.try_clone()?);
+    }
+    std::thread::scope(|s| {
+        for c in connections {
+            let (next, done, months) = (&next, &done, &months);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&(year, month)) = months.get(i) else {
+                    break;
+                };
+                let result = write_month(&c, lake, year, month);
+                let failed = result.is_err();
+                done.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((i, result));
+                if failed {
+                    // The rest stay pending for the next run.
+                    next.store(months.len(), std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_by_key(|(i, _)| *i);
     let mut report = SyncReport::default();
-    for (year, month) in months {
-        let dir = partition_dir(lake, "appeals", year, month);
-        let start = format!("{year:04}-{month:02}-01 00:00:00");
-        let (ny, nm) = if month == 12 {
-            (year + 1, 1)
-        } else {
-            (year, month + 1)
-        };
-        let end = format!("{ny:04}-{nm:02}-01 00:00:00");
-        // The bounds are our own formatted timestamps, so they can stand in the text (COPY
-        // takes no parameters).
-        let query = sql::LAKE_APPEALS_MONTH
-            .text
-            .replace("$1", &format!("'{start}'"))
-            .replace("$2", &format!("'{end}'"));
-        let rows: u64 = conn
-            .query_row(&format!("select count(*) from ({query})"), [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .with_context(|| format!("counting the rows of lake partition {year}-{month:02}"))?
-            as u64;
-        let target = dir.join(PART_FILE);
-        if rows == 0 {
-            if target.exists() {
-                std::fs::remove_file(&target)
-                    .with_context(|| format!("cannot remove {}", target.display()))?;
-                let _ = std::fs::remove_dir(&dir);
+    let mut first_error = None;
+    for (i, result) in done {
+        let (year, month) = months[i];
+        match result {
+            Ok(Written::Rows(rows)) => report.written.push((year, month, rows)),
+            Ok(Written::Removed) => report.removed.push((year, month)),
+            Err(e) => {
+                first_error.get_or_insert(e);
+                continue;
             }
-            report.removed.push((year, month));
-        } else {
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            let tmp = crate::fsutil::temp_beside(&target);
-            let copy = format!(
-                "copy ({query}) to '{}' (format parquet, compression zstd, row_group_size 122880)",
-                tmp.display().to_string().replace('\'', "''")
-            );
-            let written = conn
-                .execute_batch(&copy)
-                .with_context(|| format!("writing {}", tmp.display()));
-            if let Err(e) = written {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-            std::fs::File::open(&tmp)
-                .and_then(|f| f.sync_all())
-                .with_context(|| format!("syncing {}", tmp.display()))?;
-            std::fs::rename(&tmp, &target)
-                .with_context(|| format!("cannot move {} into place", target.display()))?;
-            tracing::info!(year, month, rows, "lake partition written");
-            report.written.push((year, month, rows));
         }
         conn.execute(
             "delete from lake_pending where table_name = 'appeals' and year = ? and month = ?",
             duckdb::params![year, month as i32],
         )?;
     }
-    Ok(report)
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
+}
+
+/// What writing one month's partition did.
+enum Written {
+    /// The partition was rewritten with this many rows.
+    Rows(u64),
+    /// The month has no rows any more: its partition was removed.
+    Removed,
+}
+
+/// Rewrites one month's partition: to a temporary name beside it, synced, then renamed into
+/// place, so that a reader sees the old file or the new one.
+fn write_month(conn: &Connection, lake: &Path, year: i32, month: u32) -> Result<Written> {
+    let dir = partition_dir(lake, "appeals", year, month);
+    let start = format!("{year:04}-{month:02}-01 00:00:00");
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let end = format!("{ny:04}-{nm:02}-01 00:00:00");
+    // The bounds are our own formatted timestamps, so they can stand in the text (COPY
+    // takes no parameters).
+    let query = sql::LAKE_APPEALS_MONTH
+        .text
+        .replace("$1", &format!("'{start}'"))
+        .replace("$2", &format!("'{end}'"));
+    let rows: u64 = conn
+        .query_row(&format!("select count(*) from ({query})"), [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .with_context(|| format!("counting the rows of lake partition {year}-{month:02}"))?
+        as u64;
+    let target = dir.join(PART_FILE);
+    if rows == 0 {
+        if target.exists() {
+            std::fs::remove_file(&target)
+                .with_context(|| format!("cannot remove {}", target.display()))?;
+            let _ = std::fs::remove_dir(&dir);
+        }
+        return Ok(Written::Removed);
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = crate::fsutil::temp_beside(&target);
+    let copy = format!(
+        "copy ({query}) to '{}' (format parquet, compression zstd, row_group_size 122880)",
+        tmp.display().to_string().replace('\'', "''")
+    );
+    let written = conn
+        .execute_batch(&copy)
+        .with_context(|| format!("writing {}", tmp.display()));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::File::open(&tmp)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("syncing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &target)
+        .with_context(|| format!("cannot move {} into place", target.display()))?;
+    tracing::info!(year, month, rows, "lake partition written");
+    Ok(Written::Rows(rows))
 }
 
 /// Temporary files left by a crash mid-write are never part of the lake.

@@ -41,8 +41,6 @@ pub const SHELL_OBJECTS: Script = script!("shell/objects.sql");
 pub const SHELL_COLUMNS: Script = script!("shell/columns.sql");
 /// The working-day calendar.
 pub const WAREHOUSE_DIM_DATE: Script = script!("warehouse/dim_date.sql");
-/// The staging table of one file.
-pub const LOAD_STAGE: Script = script!("load/stage.sql");
 /// What happens to each staged row.
 pub const LOAD_CLASSIFY: Script = script!("load/classify.sql");
 /// What happens to each staged row, for files with one row per ticket.
@@ -240,8 +238,6 @@ pub const OPS_DECISION: Script = script!("ops/decision.sql");
 /// What the refresh made of the labelled appeals' scope and field.
 pub const EVALUATE_SCOPE: Script = script!("evaluate/scope.sql");
 
-/// The staged rows of a file into appeals.
-pub const LOAD_INSERT_STAGED: Script = script!("load/insert_staged.sql");
 /// The lake's appeals as a view of the shell.
 pub const SHELL_LAKE_VIEW: Script = script!("shell/lake_view.sql");
 

@@ -25,7 +25,7 @@ const CHUNK_ROWS: usize = 2048;
 /// What a worker made of one chunk.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    /// Rows that passed, masked, as an Arrow batch in the staging table's layout (built on
+    /// Rows that passed, masked, as an Arrow batch in the layout of `appeals` (built on
     /// the worker: the calling thread only hands it to DuckDB).
     pub batch: Option<RecordBatch>,
     /// Rows that passed.

@@ -213,3 +213,21 @@ impl Batch {
             .context("building an Arrow batch")
     }
 }
+
+/// The batch with another load id: a file read ahead was expected as the next load, but the
+/// load before it was refused and took no id.
+///
+/// # Errors
+/// When the batch does not have the layout of `appeals`.
+pub fn with_load_id(batch: &RecordBatch, load_id: i32) -> Result<RecordBatch> {
+    let i = batch
+        .schema()
+        .index_of("load_id")
+        .context("a batch without a load_id column")?;
+    let mut columns = batch.columns().to_vec();
+    columns[i] = Arc::new(duckdb::arrow::array::Int32Array::from(vec![
+        load_id;
+        batch.num_rows()
+    ]));
+    RecordBatch::try_new(batch.schema(), columns).context("restamping an Arrow batch")
+}

@@ -212,3 +212,69 @@ fn without_a_date_in_its_name_an_extract_stands_for_its_latest_event() {
         0
     );
 }
+
+/// Files are read one ahead of the load that takes them: a refused file in between (its
+/// load id never used) and a copy of an earlier file (recognised without reading) leave the
+/// warehouse exactly as loading the good files alone does, each row under its own load.
+#[test]
+fn reading_ahead_across_a_refused_file_and_a_repeat_keeps_every_row_in_its_load() {
+    let t = TestWs::new();
+    let dir = t.dir.path().join("x");
+    let good = generate(&dir, "2024-01", "2024-03", 150, Format::Csv, 11);
+    let (header, rows) = read_csv(&good[0]);
+    let bad = dir.join("bad.csv");
+    let broken: Vec<Vec<String>> = rows
+        .iter()
+        .take(5)
+        .map(|r| {
+            let mut r = r.clone();
+            r[0] = String::new(); // no 工单编号: every row rejected, the file refused
+            r
+        })
+        .collect();
+    write_csv(&bad, &header, &broken);
+    let copy = dir.join("again.csv");
+    std::fs::copy(&good[0], &copy).unwrap();
+    let files = [good[0].clone(), bad, good[1].clone(), copy, good[2].clone()];
+    let outcomes = t.load(&files);
+    assert_eq!(loaded(&outcomes[0]).load_id, 1);
+    assert!(
+        refused(&outcomes[1]).contains("工单编号"),
+        "{}",
+        refused(&outcomes[1])
+    );
+    assert_eq!(loaded(&outcomes[2]).load_id, 2);
+    assert!(
+        matches!(outcomes[3], Outcome::AlreadyLoaded { load_id: 1, .. }),
+        "{:?}",
+        outcomes[3]
+    );
+    assert_eq!(loaded(&outcomes[4]).load_id, 3);
+    // Each row lies under the load that wrote it: the same loads hold the same rows as in
+    // a workspace that loaded the good files alone (ids 1, 2, 3 there too).
+    let alone = TestWs::new();
+    alone.load(&good);
+    let per_load = |w: &TestWs| -> Vec<(i32, i64, String)> {
+        let db = w.db();
+        let mut q = db
+            .prepare(
+                "select load_id, count(*), md5(string_agg(ticket_id || state_hash, ',' order by ticket_id))
+                 from appeals group by 1 order by 1",
+            )
+            .unwrap();
+        let rows = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows
+    };
+    let (ahead, one_by_one) = (per_load(&t), per_load(&alone));
+    assert_eq!(ahead.iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(ahead, one_by_one);
+    assert_eq!(t.content_hash(), alone.content_hash());
+    assert_eq!(
+        t.count("select count(*) from appeals"),
+        alone.count("select count(*) from appeals")
+    );
+}
