@@ -52,10 +52,7 @@ pub fn run(
     stamp: Stamp,
     mut sink: impl FnMut(Parsed) -> Result<()>,
 ) -> Result<()> {
-    let workers = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        .clamp(1, 4);
+    let workers = workers();
     let stop = AtomicBool::new(false);
     let (raw_tx, raw_rx) = sync_channel::<(u64, Vec<RawRow>)>(workers * 2);
     let raw_rx = Mutex::new(raw_rx);
@@ -130,6 +127,15 @@ pub fn run(
             .unwrap_or_else(|_| Err(anyhow::anyhow!("the reading thread failed")));
         read.and(result)
     })
+}
+
+/// How many worker threads check and mask rows: one per core, at most four (past that the
+/// reading thread and DuckDB's append are the limit).
+pub fn workers() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, 4)
 }
 
 fn parse_chunk(parser: &RowParser<'_>, stamp: Stamp, chunk: Vec<RawRow>) -> Result<Parsed> {
