@@ -8,7 +8,7 @@
 #       due for the pilot year: 41 PDFs), timed from start to end;
 #   (p) the peer, timed from start to end (its Python packages are installed first, into
 #       ~/.cache/rexian-peer-venv, outside the timing).
-# Prints the medians and how many times faster rexian is (target >= 2).
+# Prints the medians and the speed-up, the peer's time over rexian's (target >= 2).
 #
 # Usage: scripts/bench-pipeline.sh [PER_MONTH (default 100000)]
 set -euo pipefail
@@ -47,4 +47,4 @@ for run in $(seq "$REPEAT"); do
 done
 median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 r=$(median "$OUT/r.time"); p=$(median "$OUT/p.time")
-echo "RESULT the pilot year from raw extracts (median of $REPEAT): rexian $r s (runs: $(paste -sd' ' "$OUT/r.time")), peer $p s (runs: $(paste -sd' ' "$OUT/p.time")): rexian $(awk -v a="$p" -v b="$r" 'BEGIN { printf "%.2f", a / b }') x faster (target >= 2)"
+echo "RESULT the pilot year from raw extracts (median of $REPEAT): rexian $r s (runs: $(paste -sd' ' "$OUT/r.time")), peer $p s (runs: $(paste -sd' ' "$OUT/p.time")): speed-up (peer / rexian) $(awk -v a="$p" -v b="$r" 'BEGIN { printf "%.2f", a / b }') (target >= 2)"

@@ -213,11 +213,12 @@ fn without_a_date_in_its_name_an_extract_stands_for_its_latest_event() {
     );
 }
 
-/// Files are read one ahead of the load that takes them: a refused file in between (its
-/// load id never used) and a copy of an earlier file (recognised without reading) leave the
-/// warehouse exactly as loading the good files alone does, each row under its own load.
+/// Files are read one ahead of the load that takes them: refused files in between (their
+/// load ids never used: every row rejected, no header) and a copy of an earlier file
+/// (recognised without reading) leave the warehouse exactly as loading the good files alone
+/// does, each row under its own load.
 #[test]
-fn reading_ahead_across_a_refused_file_and_a_repeat_keeps_every_row_in_its_load() {
+fn reading_ahead_across_refused_files_and_a_repeat_keeps_every_row_in_its_load() {
     let t = TestWs::new();
     let dir = t.dir.path().join("x");
     let good = generate(&dir, "2024-01", "2024-03", 150, Format::Csv, 11);
