@@ -151,10 +151,11 @@ struct Ahead {
 }
 
 /// DuckDB's threads while files load: the cores the reading threads (a reader and its
-/// workers, see `pipeline`) leave. Its own work on a load is mostly one thread's (a file's
-/// rows are one row group); with a second thread on two cores it only contended with the
-/// reading: twelve monthly files took 19.2 s with two threads and 16.8 s with one, a 1 M-row
-/// file 12.8 s and 11.7 s (scripts/bench-ingest-monthly.sh, scripts/bench-ingest.sh).
+/// workers, see `pipeline::workers`) leave, at least one. Its own work on a load is mostly
+/// one thread's (a file's rows are one row group); with a second thread on two cores it only
+/// contended with the reading: twelve monthly files took 19.2 s with two threads and 16.8 s
+/// with one, a 1 M-row file 12.8 s and 11.7 s (scripts/bench-ingest-monthly.sh,
+/// scripts/bench-ingest.sh).
 fn loading_threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     cores.saturating_sub(1 + pipeline::workers()).max(1)
