@@ -126,12 +126,11 @@ pub struct Loader<'a> {
     ws: &'a Workspace,
     readers: Readers,
     conn: Connection,
-    opts: Options,
     /// The next file, already being read while the current one settles.
     ahead: Option<Ahead>,
 }
 
-/// What starting to read a file needs (shared with the reading threads).
+/// What starting to read a file needs (shared with the reading threads), and the options.
 struct Readers {
     reference: Arc<Reference>,
     key: Arc<MaskKey>,
@@ -221,7 +220,7 @@ impl<'a> Loader<'a> {
         let readers = Readers {
             reference: Arc::new(reference),
             key: Arc::new(key),
-            opts: opts.clone(),
+            opts,
             max_text_chars: ws.config.ingest.max_text_chars,
             earliest: ws.config.ingest.earliest_date,
             tz: ws.config.tz(),
@@ -231,7 +230,6 @@ impl<'a> Loader<'a> {
             ws,
             readers,
             conn,
-            opts,
             ahead: None,
         })
     }
@@ -311,7 +309,8 @@ impl<'a> Loader<'a> {
             _ => {
                 // Nothing read ahead (the first file, or the one before was cut short).
                 let bytes = file_size(path)?;
-                let hashing = match start_hashing(&self.conn, self.opts.force, path, bytes)? {
+                let hashing = match start_hashing(&self.conn, self.readers.opts.force, path, bytes)?
+                {
                     Ok(hashing) => hashing,
                     Err(load_id) => return Ok(already(path, load_id)),
                 };
@@ -332,7 +331,7 @@ impl<'a> Loader<'a> {
             reading,
         } = ahead;
         let now = Utc::now().with_timezone(&self.readers.tz).naive_local();
-        let known_as_of = known_as_of(&self.opts, path);
+        let known_as_of = known_as_of(&self.readers.opts, path);
         let tx = self.conn.transaction()?;
         let load_id: i32 = tx.query_row(sql::LOAD_NEXT_ID.text, [], |r| r.get(0))?;
         let (staged, opened) = stage_rows(&tx, reading, load_id)?;
@@ -344,13 +343,11 @@ impl<'a> Loader<'a> {
         );
         // While the warehouse settles this file (mostly on one core), the next one is read.
         if let Some(next) = next {
-            self.ahead = self
-                .readers
-                .ahead(&tx, next, load_id + 1, self.opts.force)?;
+            self.ahead = self.readers.ahead(&tx, next, load_id + 1)?;
         }
         let (kind, encoding) = (opened.kind, opened.encoding);
         let sha256 = whole_file(path, bytes, hashing)?;
-        if !self.opts.force {
+        if !self.readers.opts.force {
             if let Some(load_id) = earlier_load(&tx, &sha256)? {
                 return Ok(already(path, load_id));
             }
@@ -522,24 +519,16 @@ impl Readers {
     /// Not for a file of a size the ledger knows: it may be a re-load, which its own turn
     /// recognises without reading it (`None`); nor for one that cannot be opened (its turn
     /// says why).
-    fn ahead(
-        &self,
-        conn: &Connection,
-        path: &Path,
-        load_id: i32,
-        force: bool,
-    ) -> Result<Option<Ahead>> {
+    fn ahead(&self, conn: &Connection, path: &Path, load_id: i32) -> Result<Option<Ahead>> {
         let Ok(bytes) = file_size(path) else {
             return Ok(None);
         };
-        if !force && seen_size(conn, bytes)? {
+        if !self.opts.force && seen_size(conn, bytes)? {
             return Ok(None);
         }
-        let owned = path.to_path_buf();
-        let hashing = Hashing::Running(std::thread::spawn(move || hash_file(&owned)));
         Ok(Some(Ahead {
             bytes,
-            hashing,
+            hashing: Hashing::spawn(path),
             reading: self.start(path, bytes, load_id),
         }))
     }
@@ -687,10 +676,7 @@ fn start_hashing(
         }
         return Ok(Ok(Hashing::Done(sha, bytes)));
     }
-    let owned = path.to_path_buf();
-    Ok(Ok(Hashing::Running(std::thread::spawn(move || {
-        hash_file(&owned)
-    }))))
+    Ok(Ok(Hashing::spawn(path)))
 }
 
 /// Whether the ledger knows a file of this size: then it may be a re-load.
@@ -932,6 +918,14 @@ fn earlier_load(conn: &Connection, sha256: &str) -> Result<Option<i32>> {
 enum Hashing {
     Done(String, u64),
     Running(std::thread::JoinHandle<Result<(String, u64)>>),
+}
+
+impl Hashing {
+    /// Hashes the file on a thread of its own, beside its load.
+    fn spawn(path: &Path) -> Hashing {
+        let owned = path.to_path_buf();
+        Hashing::Running(std::thread::spawn(move || hash_file(&owned)))
+    }
 }
 
 /// One rejected row for the CSV: file, row, column, reason, masked values.
