@@ -1,5 +1,7 @@
 //! One row of an extract → one validated, masked record, or one rejection with its reason.
 
+use std::borrow::Cow;
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::headers::ColumnMap;
@@ -8,49 +10,52 @@ use super::source::{CellRef, RawRow};
 use crate::mask::{mask_text, MaskKey};
 use crate::reference::Reference;
 
-/// A row that passed every check, personal data already masked.
+/// A row that passed every check, personal data already masked. Its text borrows from the
+/// row and the reference data where it can: a load makes one of these for every row, and it
+/// is copied into the Arrow batch at once, so a string of its own for each of some twenty
+/// cells was only an allocation, a copy and a free more.
 #[derive(Debug, Clone, Default)]
-pub struct Record {
+pub struct Record<'r> {
     /// Row number in the file.
     pub source_row: u64,
     /// 工单编号.
-    pub ticket_id: String,
+    pub ticket_id: Cow<'r, str>,
     /// 受理渠道.
-    pub channel: Option<String>,
+    pub channel: Option<Cow<'r, str>>,
     /// 受理时间.
     pub accepted_at: NaiveDateTime,
     /// 诉求类型.
-    pub appeal_type: Option<String>,
+    pub appeal_type: Option<Cow<'r, str>>,
     /// 诉求标题, masked.
-    pub title: Option<String>,
+    pub title: Option<Cow<'r, str>>,
     /// 诉求内容, masked.
-    pub content: Option<String>,
+    pub content: Option<Cow<'r, str>>,
     /// 来电人, keyed hash.
-    pub caller_hash: Option<String>,
+    pub caller_hash: Option<Cow<'r, str>>,
     /// 联系电话, keyed hash.
-    pub phone_hash: Option<String>,
+    pub phone_hash: Option<Cow<'r, str>>,
     /// Region code.
-    pub region_code: String,
+    pub region_code: Cow<'r, str>,
     /// Region name.
-    pub region_name: String,
+    pub region_name: Cow<'r, str>,
     /// 乡镇街道.
-    pub street: Option<String>,
+    pub street: Option<Cow<'r, str>>,
     /// 事发地址, masked.
-    pub address: Option<String>,
+    pub address: Option<Cow<'r, str>>,
     /// 诉求分类 path.
-    pub category: Option<String>,
+    pub category: Option<Cow<'r, str>>,
     /// Its three levels.
-    pub category_levels: [Option<String>; 3],
+    pub category_levels: [Option<Cow<'r, str>>; 3],
     /// 是否涉及行政执法.
     pub is_enforcement: Option<bool>,
     /// 执法领域, canonical name.
-    pub enforcement_field: Option<String>,
+    pub enforcement_field: Option<Cow<'r, str>>,
     /// 是否管辖争议.
     pub is_dispute: Option<bool>,
     /// 承办单位.
-    pub department: Option<String>,
+    pub department: Option<Cow<'r, str>>,
     /// 协办单位.
-    pub co_departments: Option<String>,
+    pub co_departments: Option<Cow<'r, str>>,
     /// 派单时间.
     pub dispatched_at: Option<NaiveDateTime>,
     /// 签收时间.
@@ -60,21 +65,21 @@ pub struct Record {
     /// 办结时间.
     pub closed_at: Option<NaiveDateTime>,
     /// 办理状态, canonical.
-    pub status: String,
+    pub status: Cow<'r, str>,
     /// 延期次数.
     pub extensions: Option<i32>,
     /// 退单次数.
     pub returns: Option<i32>,
     /// 退单单位, joined by 、.
-    pub returned_by: Option<String>,
+    pub returned_by: Option<Cow<'r, str>>,
     /// 是否解决, canonical.
-    pub resolved: Option<String>,
+    pub resolved: Option<Cow<'r, str>>,
     /// 回访时间.
     pub callback_at: Option<NaiveDateTime>,
     /// 回访满意度, canonical.
-    pub satisfaction: Option<String>,
+    pub satisfaction: Option<Cow<'r, str>>,
     /// 回访满意度 as written.
-    pub satisfaction_raw: Option<String>,
+    pub satisfaction_raw: Option<Cow<'r, str>>,
     /// 重办.
     pub reopened: Option<bool>,
     /// 是否督办.
@@ -82,10 +87,10 @@ pub struct Record {
     /// The ticket's own update time.
     pub updated_at: Option<NaiveDateTime>,
     /// Digest of the content, see [`Record::state_hash`].
-    pub state_hash: String,
+    pub state_hash: Cow<'r, str>,
 }
 
-impl Record {
+impl Record<'_> {
     /// A digest of everything the row says about its ticket (provenance excluded): equal
     /// digests mean an unchanged ticket. SHA-256 (hardware-accelerated where the CPU has it),
     /// first 128 bits in hex; stable across releases, unlike a general-purpose hasher.
@@ -94,14 +99,14 @@ impl Record {
         let mut h = Sha256::new();
         let [l1, l2, l3] = &self.category_levels;
         for v in [
-            Some(self.ticket_id.as_str()),
+            Some(self.ticket_id.as_ref()),
             self.channel.as_deref(),
             self.appeal_type.as_deref(),
             self.title.as_deref(),
             self.content.as_deref(),
             self.caller_hash.as_deref(),
             self.phone_hash.as_deref(),
-            Some(self.region_code.as_str()),
+            Some(self.region_code.as_ref()),
             self.street.as_deref(),
             self.address.as_deref(),
             self.category.as_deref(),
@@ -111,7 +116,7 @@ impl Record {
             self.enforcement_field.as_deref(),
             self.department.as_deref(),
             self.co_departments.as_deref(),
-            Some(self.status.as_str()),
+            Some(self.status.as_ref()),
             self.returned_by.as_deref(),
             self.resolved.as_deref(),
             self.satisfaction_raw.as_deref(),
@@ -155,7 +160,7 @@ impl Record {
                 Some(true) => 2,
             }]);
         }
-        hex::encode(&h.finalize()[..16])
+        crate::mask::hex_after("", &h.finalize()[..16])
     }
 }
 
@@ -203,7 +208,7 @@ struct Times {
 
 impl RowParser<'_> {
     /// Parses, checks and masks one row.
-    pub fn parse(&self, raw: &RawRow) -> Result<Record, Rejection> {
+    pub fn parse<'r>(&'r self, raw: &'r RawRow) -> Result<Record<'r>, Rejection> {
         self.try_parse(raw).map_err(|(field, reason)| Rejection {
             row: raw.number,
             column: field.map(|f| self.map.header(f).to_string()),
@@ -219,16 +224,12 @@ impl RowParser<'_> {
             .unwrap_or(CellRef::Empty)
     }
 
-    fn text(&self, raw: &RawRow, field: &'static str) -> Result<Option<String>, Fail> {
-        // Text cells (all of a CSV's) are trimmed in place; only other cells are formatted.
-        let shown;
+    fn text<'r>(&self, raw: &'r RawRow, field: &'static str) -> Result<Option<Cow<'r, str>>, Fail> {
+        // Text cells (all of a CSV's) are borrowed, trimmed; only other cells are formatted.
         let s = match self.cell(raw, field) {
             CellRef::Empty => return Ok(None),
-            CellRef::Text(t) => t.trim(),
-            other => {
-                shown = other.display().into_owned();
-                shown.trim()
-            }
+            CellRef::Text(t) => Cow::Borrowed(t.trim()),
+            other => Cow::Owned(other.display().trim().to_string()),
         };
         if s.is_empty() {
             return Ok(None);
@@ -246,7 +247,7 @@ impl RowParser<'_> {
                 ),
             ));
         }
-        Ok(Some(s.to_string()))
+        Ok(Some(s))
     }
 
     fn time(&self, raw: &RawRow, field: &'static str) -> Result<Option<NaiveDateTime>, Fail> {
@@ -273,17 +274,17 @@ impl RowParser<'_> {
         Ok(t)
     }
 
-    fn coded(
-        &self,
-        raw: &RawRow,
+    fn coded<'r>(
+        &'r self,
+        raw: &'r RawRow,
         field: &'static str,
         kind: &str,
-    ) -> Result<Option<(String, String)>, Fail> {
+    ) -> Result<Option<(&'r str, Cow<'r, str>)>, Fail> {
         let Some(s) = self.text(raw, field)? else {
             return Ok(None);
         };
         match self.reference.value(kind, &s) {
-            Some(c) => Ok(Some((c.to_string(), s))),
+            Some(c) => Ok(Some((c, s))),
             None => {
                 let mut known = self.reference.canonical_values(kind);
                 known.sort();
@@ -335,7 +336,7 @@ impl RowParser<'_> {
     }
 
     /// The 工单编号: present, at most 64 characters, no control characters.
-    fn ticket_id(&self, raw: &RawRow) -> Result<String, Fail> {
+    fn ticket_id<'r>(&self, raw: &'r RawRow) -> Result<Cow<'r, str>, Fail> {
         let ticket_id = self.text(raw, "ticket_id")?.ok_or((
             Some("ticket_id"),
             "工单编号 is empty; every row needs its ticket number".to_string(),
@@ -429,7 +430,7 @@ impl RowParser<'_> {
     }
 
     /// The 执法领域 the extract gives, as the reference names it.
-    fn enforcement_field(&self, raw: &RawRow) -> Result<Option<String>, Fail> {
+    fn enforcement_field<'r>(&'r self, raw: &RawRow) -> Result<Option<Cow<'r, str>>, Fail> {
         let Some(f) = self.text(raw, "enforcement_field")? else {
             return Ok(None);
         };
@@ -438,10 +439,10 @@ impl RowParser<'_> {
             self.map.header("enforcement_field"),
             self.reference.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join("、")
         )))?;
-        Ok(Some(field.name.clone()))
+        Ok(Some(Cow::Borrowed(field.name.as_str())))
     }
 
-    fn try_parse(&self, raw: &RawRow) -> Result<Record, Fail> {
+    fn try_parse<'r>(&'r self, raw: &'r RawRow) -> Result<Record<'r>, Fail> {
         self.check_width(raw)?;
         let ticket_id = self.ticket_id(raw)?;
         let accepted_at = self.time(raw, "accepted_at")?.ok_or((
@@ -453,10 +454,14 @@ impl RowParser<'_> {
         ))?;
         let region = self.region(raw)?;
         let known_name = self.text(raw, "caller_name")?;
-        let mask = |s: Option<String>| {
-            s.map(|t| match mask_text(&t, known_name.as_deref()) {
-                std::borrow::Cow::Borrowed(_) => t,
-                std::borrow::Cow::Owned(masked) => masked,
+        // Masked text borrows the row's cell when there was nothing to mask.
+        let mask = |s: Option<Cow<'r, str>>| {
+            s.map(|t| match t {
+                Cow::Borrowed(b) => mask_text(b, known_name.as_deref()),
+                Cow::Owned(o) => match mask_text(&o, known_name.as_deref()) {
+                    Cow::Borrowed(_) => Cow::Owned(o),
+                    Cow::Owned(masked) => Cow::Owned(masked),
+                },
             })
         };
         let title = mask(self.text(raw, "title")?);
@@ -472,7 +477,7 @@ impl RowParser<'_> {
             format!("{} is empty", self.map.header("status")),
         ))?;
 
-        let times = self.times(raw, accepted_at, &status)?;
+        let times = self.times(raw, accepted_at, status)?;
 
         let count = |field: &'static str| {
             parse::count(self.cell(raw, field))
@@ -480,7 +485,8 @@ impl RowParser<'_> {
         };
         let satisfaction = self.coded(raw, "satisfaction", "satisfaction")?;
         let enforcement_field = self.enforcement_field(raw)?;
-        let (category, category_levels) = self.category(raw)?;
+        let (category, [l1, l2, l3]) = self.category(raw)?;
+        let category_levels = [l1.map(Cow::Owned), l2.map(Cow::Owned), l3.map(Cow::Owned)];
 
         let mut record = Record {
             source_row: raw.number,
@@ -490,39 +496,49 @@ impl RowParser<'_> {
             appeal_type: self.text(raw, "appeal_type")?,
             title,
             content,
-            caller_hash: known_name.as_deref().and_then(|n| self.key.hash_name(n)),
+            caller_hash: known_name
+                .as_deref()
+                .and_then(|n| self.key.hash_name(n))
+                .map(Cow::Owned),
             phone_hash: self
                 .text(raw, "caller_phone")?
-                .and_then(|p| self.key.hash_phone(&p)),
-            region_code: region.code.clone(),
-            region_name: region.name.clone(),
+                .and_then(|p| self.key.hash_phone(&p))
+                .map(Cow::Owned),
+            region_code: Cow::Borrowed(&region.code),
+            region_name: Cow::Borrowed(&region.name),
             street: self.text(raw, "street")?,
             address: mask(self.text(raw, "address")?),
-            category,
+            category: category.map(Cow::Owned),
             category_levels,
             is_enforcement: self.flag(raw, "is_enforcement")?,
             enforcement_field,
             is_dispute: self.flag(raw, "is_dispute")?,
             department: self.text(raw, "department")?,
-            co_departments: self.text(raw, "co_departments")?.map(|s| join_units(&s)),
+            co_departments: self
+                .text(raw, "co_departments")?
+                .map(|s| Cow::Owned(join_units(&s))),
             dispatched_at: times.dispatched_at,
             signed_at: times.signed_at,
             due_at: times.due_at,
             closed_at: times.closed_at,
-            status,
+            status: Cow::Borrowed(status),
             extensions: count("extensions")?,
             returns: count("returns")?,
-            returned_by: self.text(raw, "returned_by")?.map(|s| join_units(&s)),
-            resolved: self.coded(raw, "resolved", "resolved")?.map(|c| c.0),
+            returned_by: self
+                .text(raw, "returned_by")?
+                .map(|s| Cow::Owned(join_units(&s))),
+            resolved: self
+                .coded(raw, "resolved", "resolved")?
+                .map(|c| Cow::Borrowed(c.0)),
             callback_at: times.callback_at,
-            satisfaction: satisfaction.as_ref().map(|c| c.0.clone()),
+            satisfaction: satisfaction.as_ref().map(|c| Cow::Borrowed(c.0)),
             satisfaction_raw: satisfaction.map(|c| c.1),
             reopened: self.flag(raw, "reopened")?,
             supervised: self.flag(raw, "supervised")?,
             updated_at: times.updated_at,
-            state_hash: String::new(),
+            state_hash: Cow::Borrowed(""),
         };
-        record.state_hash = record.state_hash();
+        record.state_hash = Cow::Owned(record.state_hash());
         Ok(record)
     }
 
@@ -540,6 +556,7 @@ impl RowParser<'_> {
                 .collect::<Result<Vec<_>, _>>()?
                 .into_iter()
                 .flatten()
+                .map(Cow::into_owned)
                 .collect(),
         };
         if levels.is_empty() {

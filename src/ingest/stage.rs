@@ -124,7 +124,7 @@ impl Batch {
     ///
     /// # Errors
     /// When the row number does not fit the table's `source_row` (a file of over 2^31 lines).
-    pub fn push(&mut self, r: Record) -> Result<()> {
+    pub fn push(&mut self, r: Record<'_>) -> Result<()> {
         let row = i32::try_from(r.source_row).with_context(|| {
             format!(
                 "row {} is past the 2 147 483 647 lines one file may have; split the file",
@@ -135,7 +135,7 @@ impl Batch {
         self.ids[1].append_value(row);
         let state_at = r.updated_at.or(self.stamp.as_of).unwrap_or(r.accepted_at);
         let [l1, l2, l3] = r.category_levels;
-        let texts: [Option<String>; 24] = [
+        let texts: [Option<std::borrow::Cow<'_, str>>; 24] = [
             Some(r.ticket_id),
             r.channel,
             r.appeal_type,
@@ -162,7 +162,7 @@ impl Batch {
             Some(r.state_hash),
         ];
         for (b, v) in self.text.iter_mut().zip(texts) {
-            b.append_option(v);
+            b.append_option(v.as_deref());
         }
         let times = [
             Some(r.accepted_at),
