@@ -6,7 +6,8 @@
 # ingest must do, with no checking or masking (CSV -> a table in a database file, committed,
 # then that table -> one Parquet partition). The three are run in turn REPEAT times (default
 # 3) and the medians reported, since a shared 2-core machine varies by 20 % from run to run.
-# Then 10 M rows as 10 monthly files, end to end.
+# Then 10 M rows as 10 monthly files, end to end. With BEFORE_BIN (another rexian binary, e.g.
+# from scripts/build-rev.sh), (p): that binary doing (a), in the same runs.
 #
 # Usage: scripts/bench-ingest.sh [ROWS_PER_MONTH (default 1000000)] [MONTHS_FOR_10M (default 10)]
 #        (MONTHS_FOR_10M = 0 skips the 10 M run; REPEAT=N in the environment sets the repeats)
@@ -43,7 +44,12 @@ for run in $(seq 1 "$REPEAT"); do
   echo "-- (a) rexian ingest into an empty workspace, lake included"
   rm -rf "$OUT/ws" && "$BIN" init "$OUT/ws" >/dev/null
   /usr/bin/time -f "%e %M" -o "$OUT/a.$run" "$BIN" -w "$OUT/ws" ingest -q "$FILE" >/dev/null
-  echo "   (b) $(cat "$OUT/b.$run")  (f) $(cat "$OUT/f.$run")  (a) $(cat "$OUT/a.$run")  [seconds, peak RSS KiB]"
+  if [ -n "${BEFORE_BIN:-}" ]; then
+    echo "-- (p) the same with BEFORE_BIN"
+    rm -rf "$OUT/wsp" && "$BEFORE_BIN" init "$OUT/wsp" >/dev/null
+    /usr/bin/time -f "%e %M" -o "$OUT/p.$run" "$BEFORE_BIN" -w "$OUT/wsp" ingest -q "$FILE" >/dev/null
+  fi
+  echo "   (b) $(cat "$OUT/b.$run")  (f) $(cat "$OUT/f.$run")  (a) $(cat "$OUT/a.$run")${BEFORE_BIN:+  (p) $(cat "$OUT/p.$run")}  [seconds, peak RSS KiB]"
 done
 
 python3 - "$OUT" "$REPEAT" <<'PY'
@@ -60,6 +66,10 @@ print(f"RESULT floor: duckdb alone storing it as ingest must (table + lake, no c
       f"= {mf/mb:.2f} x (b); ingest = {ma/mf:.2f} x the floor")
 print("RESULT all runs (a/b/f seconds): " + "; ".join(
     f"{x[0]:.2f}/{y[0]:.2f}/{z[0]:.2f}" for x, y, z in zip(a, b, f)))
+import os
+if os.path.exists(f"{out}/p.1"):
+    mp = statistics.median(t for t, _ in runs("p"))
+    print(f"RESULT before (BEFORE_BIN): {mp:.2f} s = {mp/mf:.2f} x the floor; after / before = {ma/mp:.2f}")
 PY
 
 if [ "$MONTHS" -gt 0 ]; then
