@@ -144,17 +144,19 @@ impl MaskKey {
     }
 }
 
-/// `prefix` and then `bytes` in lower-case hex, in one allocation: the hex crate's `encode`
-/// builds its string a character at a time, and a load writes three digests a row (the
-/// caller's name, the phone, the row's state).
+/// `prefix` and then `bytes` in lower-case hex, in one allocation: `hex::encode` builds its
+/// string a character at a time, and a load writes three digests a row (the caller's name,
+/// the phone, the row's state).
 pub fn hex_after(prefix: &str, bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(prefix.len() + 2 * bytes.len());
+    let mut buf = [0u8; 64];
+    let Some(digits) = buf.get_mut(..2 * bytes.len()) else {
+        return format!("{prefix}{}", hex::encode(bytes));
+    };
+    // The slice is exactly twice the input, the only length encode_to_slice takes.
+    let _ = hex::encode_to_slice(bytes, digits);
+    let mut out = String::with_capacity(prefix.len() + digits.len());
     out.push_str(prefix);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
+    out.extend(digits.iter().map(|&d| char::from(d)));
     out
 }
 

@@ -400,50 +400,68 @@ static WORDLIKE_SURNAME: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(WORDL
 static ROLE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(ROLE_SUFFIXES));
 static PLACE_SUFFIX: LazyLock<CharSet> = LazyLock::new(|| CharSet::new(PLACE_SUFFIXES));
 
-/// A list of words indexed by their first or their last character, so that only the few
-/// words that could stand at a place are compared: the finders test a list at almost every
-/// surname of every text, and comparing whole lists was a third of the masking's time.
-struct Words(rustc_hash::FxHashMap<char, Vec<&'static str>>);
+/// A list of words that a text may start with (or end with), indexed by that character, so
+/// that only the few words that could stand at a place are compared: the finders test a list
+/// at almost every surname of every text, and comparing whole lists was a third of the
+/// masking's time.
+struct Words {
+    /// Whether the words are looked for at the end of a text (else at its start).
+    at_end: bool,
+    by_char: rustc_hash::FxHashMap<char, Vec<&'static str>>,
+}
 
 impl Words {
-    /// `words` by their first character (`last` false) or their last, in list order.
-    fn new(words: &[&'static str], last: bool) -> Words {
-        let mut map: rustc_hash::FxHashMap<char, Vec<&'static str>> = Default::default();
+    /// Words to find at the start of a text.
+    fn prefixes(words: &[&'static str]) -> Words {
+        Words::new(words, false)
+    }
+
+    /// Words to find at the end of a text.
+    fn suffixes(words: &[&'static str]) -> Words {
+        Words::new(words, true)
+    }
+
+    fn new(words: &[&'static str], at_end: bool) -> Words {
+        let mut by_char: rustc_hash::FxHashMap<char, Vec<&'static str>> = Default::default();
         for w in words {
-            let key = if last {
+            let key = if at_end {
                 w.chars().next_back()
             } else {
                 w.chars().next()
             };
             if let Some(c) = key {
-                map.entry(c).or_default().push(w);
+                by_char.entry(c).or_default().push(w);
             }
         }
-        Words(map)
+        Words { at_end, by_char }
     }
 
-    /// The words that could start `text` (a list by first character), in list order.
-    fn starting(&self, text: &str) -> &[&'static str] {
-        text.chars()
-            .next()
-            .and_then(|c| self.0.get(&c))
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// The words that could end `text` (a list by last character), in list order.
-    fn ending(&self, text: &str) -> &[&'static str] {
-        text.chars()
-            .next_back()
-            .and_then(|c| self.0.get(&c))
-            .map_or(&[], Vec::as_slice)
+    /// The words of the list that `text` starts with (or ends with), in list order.
+    fn found<'t>(&'t self, text: &'t str) -> impl Iterator<Item = &'static str> + 't {
+        let key = if self.at_end {
+            text.chars().next_back()
+        } else {
+            text.chars().next()
+        };
+        key.and_then(|c| self.by_char.get(&c))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter(move |w| {
+                if self.at_end {
+                    text.ends_with(w)
+                } else {
+                    text.starts_with(w)
+                }
+            })
     }
 }
 
-static CUES_BY_LAST: LazyLock<Words> = LazyLock::new(|| Words::new(ROLE_CUES, true));
-static LEFT_BY_LAST: LazyLock<Words> = LazyLock::new(|| Words::new(LEFT_WORDS, true));
-static RIGHT_BY_FIRST: LazyLock<Words> = LazyLock::new(|| Words::new(RIGHT_WORDS, false));
-static COMMON_BY_FIRST: LazyLock<Words> = LazyLock::new(|| Words::new(COMMON_WORDS, false));
-static COMPOUND_BY_FIRST: LazyLock<Words> = LazyLock::new(|| Words::new(COMPOUND_SURNAMES, false));
+static CUES: LazyLock<Words> = LazyLock::new(|| Words::suffixes(ROLE_CUES));
+static LEFT: LazyLock<Words> = LazyLock::new(|| Words::suffixes(LEFT_WORDS));
+static RIGHT: LazyLock<Words> = LazyLock::new(|| Words::prefixes(RIGHT_WORDS));
+static COMMON: LazyLock<Words> = LazyLock::new(|| Words::prefixes(COMMON_WORDS));
+static COMPOUND: LazyLock<Words> = LazyLock::new(|| Words::prefixes(COMPOUND_SURNAMES));
 
 /// Which of the finders to run: `Introduced` alone is what rexian masked before third
 /// parties' names were found, kept to measure the change against.
@@ -533,20 +551,14 @@ fn after_role(before: &str, next: char) -> bool {
         return false;
     };
     (ROLE_SUFFIX.contains(last) && !WORDLIKE_SURNAME.contains(next))
-        || CUES_BY_LAST
-            .ending(before)
-            .iter()
-            .any(|w| before.ends_with(w))
+        || CUES.found(before).next().is_some()
 }
 
 fn left_boundary(before: &str, prev: Option<char>) -> bool {
     match prev {
         None => true,
         Some(c) if !is_han(c) => true,
-        Some(_) => LEFT_BY_LAST
-            .ending(before)
-            .iter()
-            .any(|w| before.ends_with(w)),
+        Some(_) => LEFT.found(before).next().is_some(),
     }
 }
 
@@ -562,8 +574,7 @@ enum Strength {
 /// The name starting at byte `at`, if one does.
 fn name_at(text: &str, at: usize, strength: Strength) -> Option<Range<usize>> {
     let rest = &text[at..];
-    let compound = COMPOUND_BY_FIRST.starting(rest);
-    let surname_len = match compound.iter().find(|s| rest.starts_with(*s)) {
+    let surname_len = match COMPOUND.found(rest).next() {
         Some(s) if strength == Strength::Cued => s.len(),
         _ => {
             let c = rest.chars().next()?;
@@ -592,22 +603,12 @@ fn name_at(text: &str, at: usize, strength: Strength) -> Option<Range<usize>> {
     let fits = |end: usize| {
         let after = &rest[end..];
         !after.starts_with(|c: char| PLACE_SUFFIX.contains(c))
-            && !COMMON_BY_FIRST
-                .starting(rest)
-                .iter()
-                .any(|w| rest.starts_with(w) && w.len() <= end)
-            && !COMMON_BY_FIRST
-                .starting(&rest[surname_len..])
-                .iter()
-                .any(|w| rest[surname_len..].starts_with(w))
+            && !COMMON.found(rest).any(|w| w.len() <= end)
+            && COMMON.found(&rest[surname_len..]).next().is_none()
     };
     let right_ok = |end: usize| {
         let after = &rest[end..];
-        after.chars().next().is_none_or(|c| !is_han(c))
-            || RIGHT_BY_FIRST
-                .starting(after)
-                .iter()
-                .any(|w| after.starts_with(w))
+        after.chars().next().is_none_or(|c| !is_han(c)) || RIGHT.found(after).next().is_some()
     };
     let end = match strength {
         Strength::Cued => match three {
@@ -702,43 +703,37 @@ mod tests {
         ] {
             assert!(list.iter().all(|w| !w.is_empty()));
         }
-        assert_eq!(LEFT_BY_LAST.ending("看到"), ["到", "看到", "遭到", "受到"]);
-        assert!(RIGHT_BY_FIRST.starting("").is_empty());
+        assert_eq!(LEFT.found("看到").collect::<Vec<_>>(), ["到", "看到"]);
+        assert_eq!(RIGHT.found("").next(), None);
         // At every place of these texts, the indexed lists find what a scan of the whole
-        // list finds (the first match, for the compound surnames).
+        // list finds, in list order.
         let texts = [
             "市民反映商户老板王建国在店外占道经营，其邻居张秀英家装修噪音扰民",
             "已多次投诉陈志强拒载，看到欧阳春花与司马光以及和平路的文明城市",
             "来电称其与李桂兰因宅基地发生纠纷，要求查处上官婉儿私自搭建",
         ];
+        let scan = |list: &[&'static str], f: &dyn Fn(&str) -> bool| {
+            list.iter().copied().filter(|w| f(w)).collect::<Vec<_>>()
+        };
         for text in texts {
             for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
                 let (before, rest) = text.split_at(i);
-                let scan = |list: &[&str], f: &dyn Fn(&str) -> bool| list.iter().any(|w| f(w));
-                assert_eq!(
-                    scan(LEFT_WORDS, &|w| before.ends_with(w)),
-                    scan(LEFT_BY_LAST.ending(before), &|w| before.ends_with(w))
-                );
-                assert_eq!(
-                    scan(ROLE_CUES, &|w| before.ends_with(w)),
-                    scan(CUES_BY_LAST.ending(before), &|w| before.ends_with(w))
-                );
+                for (list, index) in [(LEFT_WORDS, &LEFT), (ROLE_CUES, &CUES)] {
+                    assert_eq!(
+                        scan(list, &|w| before.ends_with(w)),
+                        index.found(before).collect::<Vec<_>>()
+                    );
+                }
                 for (list, index) in [
-                    (RIGHT_WORDS, &RIGHT_BY_FIRST),
-                    (COMMON_WORDS, &COMMON_BY_FIRST),
+                    (RIGHT_WORDS, &RIGHT),
+                    (COMMON_WORDS, &COMMON),
+                    (COMPOUND_SURNAMES, &COMPOUND),
                 ] {
                     assert_eq!(
                         scan(list, &|w| rest.starts_with(w)),
-                        scan(index.starting(rest), &|w| rest.starts_with(w))
+                        index.found(rest).collect::<Vec<_>>()
                     );
                 }
-                assert_eq!(
-                    COMPOUND_SURNAMES.iter().find(|s| rest.starts_with(*s)),
-                    COMPOUND_BY_FIRST
-                        .starting(rest)
-                        .iter()
-                        .find(|s| rest.starts_with(*s))
-                );
             }
         }
     }
