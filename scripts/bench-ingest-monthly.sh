@@ -10,7 +10,8 @@
 # and, when BEFORE_BIN names another rexian binary (e.g. one made by scripts/build-rev.sh),
 #   (p) that binary doing (a), for a before/after ratio.
 # Prints the medians, the ratios (target (a)/(m) <= 1.3) and the peak RSS of (a)
-# (target <= 1.5 GiB).
+# (target <= 1.5 GiB), and the lake's share of (a) and (p): from the last file loaded to the
+# last partition written, read off their logs (-v).
 #
 # Usage: scripts/bench-ingest-monthly.sh [PER_MONTH (default 100000)]
 set -euo pipefail
@@ -33,10 +34,10 @@ for run in $(seq "$REPEAT"); do
   /usr/bin/time -f "%e %M" -a -o "$OUT/m.time" "$FLOOR" "$OUT"/extracts/*.csv "$OUT/floor" >/dev/null
   rm -rf "$OUT/floor"
   rm -rf "$OUT/ws" && "$BIN" init "$OUT/ws" >/dev/null
-  /usr/bin/time -f "%e %M" -a -o "$OUT/a.time" "$BIN" -w "$OUT/ws" ingest -q "$OUT/extracts" >/dev/null
+  /usr/bin/time -f "%e %M" -a -o "$OUT/a.time" "$BIN" -v -w "$OUT/ws" ingest -q "$OUT/extracts" >/dev/null 2>"$OUT/a.$run.log"
   if [ -n "${BEFORE_BIN:-}" ]; then
     rm -rf "$OUT/wsp" && "$BEFORE_BIN" init "$OUT/wsp" >/dev/null
-    /usr/bin/time -f "%e %M" -a -o "$OUT/p.time" "$BEFORE_BIN" -w "$OUT/wsp" ingest -q "$OUT/extracts" >/dev/null
+    /usr/bin/time -f "%e %M" -a -o "$OUT/p.time" "$BEFORE_BIN" -v -w "$OUT/wsp" ingest -q "$OUT/extracts" >/dev/null 2>"$OUT/p.$run.log"
   fi
   echo "   run $run: (m) $(tail -1 "$OUT/m.time")  (a) $(tail -1 "$OUT/a.time")${BEFORE_BIN:+  (p) $(tail -1 "$OUT/p.time")}  [s, peak KiB]"
 done
@@ -58,4 +59,29 @@ if p:
     mp = statistics.median(t for t, _ in p)
     print(f"RESULT before (BEFORE_BIN): {mp:.2f} s = {mp / mm:.2f} x DuckDB alone; "
           f"after / before = {ma / mp:.2f}")
+def lake_phases(k):
+    """Seconds from the last file loaded to the last lake partition written, per run."""
+    import datetime, glob, re
+    phases = []
+    for log in sorted(glob.glob(f"{out_dir}/{k}.*.log")):
+        loaded, written = None, None
+        for line in open(log, encoding="utf-8"):
+            m = re.match(r"(\S+?)Z?\s+INFO (loaded|lake partition written)", line)
+            if m:
+                t = datetime.datetime.fromisoformat(m.group(1))
+                if m.group(2) == "loaded":
+                    loaded = t
+                else:
+                    written = t
+        if loaded and written:
+            phases.append((written - loaded).total_seconds())
+    return phases
+out_dir = out
+la, lp = lake_phases("a"), lake_phases("p")
+if la:
+    line = f"RESULT the lake's share (median): rexian {statistics.median(la):.2f} s {sorted(la)}"
+    if lp:
+        line += (f", before {statistics.median(lp):.2f} s {sorted(lp)}; "
+                 f"after / before = {statistics.median(la) / statistics.median(lp):.2f}")
+    print(line)
 PY

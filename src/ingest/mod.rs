@@ -282,8 +282,8 @@ impl<'a> Loader<'a> {
     /// # Errors
     /// When a partition cannot be written.
     pub fn sync_lake(&mut self) -> Result<lake::SyncReport> {
-        // The lake is DuckDB's work alone: all its threads (and so for whatever follows).
-        self.conn.execute_batch("reset threads")?;
+        // The lake is DuckDB's work alone: it sets the threads it wants, and leaves them at
+        // their default for whatever follows.
         lake::sync(&self.conn, &self.ws.lake_path())
     }
 
