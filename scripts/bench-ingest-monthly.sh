@@ -44,7 +44,7 @@ done
 "$BIN" -w "$OUT/ws" ledger --limit 12 | tail -n 14
 
 python3 - "$OUT" <<'PY'
-import os, statistics, sys
+import datetime, glob, os, re, statistics, sys
 out = sys.argv[1]
 def runs(k):
     p = f"{out}/{k}.time"
@@ -61,9 +61,8 @@ if p:
           f"after / before = {ma / mp:.2f}")
 def lake_phases(k):
     """Seconds from the last file loaded to the last lake partition written, per run."""
-    import datetime, glob, re
     phases = []
-    for log in sorted(glob.glob(f"{out_dir}/{k}.*.log")):
+    for log in sorted(glob.glob(f"{out}/{k}.*.log")):
         loaded, written = None, None
         for line in open(log, encoding="utf-8"):
             m = re.match(r"(\S+?)Z?\s+INFO (loaded|lake partition written)", line)
@@ -76,7 +75,6 @@ def lake_phases(k):
         if loaded and written:
             phases.append((written - loaded).total_seconds())
     return phases
-out_dir = out
 la, lp = lake_phases("a"), lake_phases("p")
 if la:
     line = f"RESULT the lake's share (median): rexian {statistics.median(la):.2f} s {sorted(la)}"
