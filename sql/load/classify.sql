@@ -28,7 +28,7 @@ with staged as (
 ),
 
 existing as (
-    select ticket_id, accepted_at, state_hash, state_at
+    select rowid as existing_key, ticket_id, accepted_at, state_hash, state_at
     from appeals
     where load_id <> cast($1 as integer)
 ),
@@ -63,6 +63,7 @@ final as (
         ranked.state_hash,
         conflicts.rows as conflict_rows,
         existing.accepted_at as existing_accepted_at,
+        existing.existing_key,
         case
             when conflicts.ticket_id is not null then 'conflict'
             when ranked.copy_rank > 1 then 'superseded'

@@ -15,7 +15,7 @@ with staged as (
 ),
 
 existing as (
-    select ticket_id, accepted_at, state_hash, state_at
+    select rowid as existing_key, ticket_id, accepted_at, state_hash, state_at
     from appeals
     where load_id <> cast($1 as integer)
 ),
@@ -30,6 +30,7 @@ final as (
         staged.state_hash,
         cast(null as varchar) as conflict_rows,
         existing.accepted_at as existing_accepted_at,
+        existing.existing_key,
         case
             when existing.ticket_id is null then 'insert'
             when existing.state_hash = staged.state_hash then 'unchanged'
